@@ -1,0 +1,67 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { compress } from 'hono/compress'
+import { sql } from 'kysely'
+import { requireSession } from './auth/middleware.ts'
+import { authRoutes } from './auth/routes.ts'
+import type { AppDeps, AppEnv } from './context.ts'
+import { customerRoutes } from './customers/routes.ts'
+import { densityRoutes } from './density/routes.ts'
+import { errorBody, handleError } from './errors.ts'
+import { interactionRoutes } from './interactions/routes.ts'
+import { regionRoutes } from './regions/routes.ts'
+import { routeRoutes } from './routing/routes.ts'
+import { ownerHistoryRoutes, territoryRoutes } from './territories/routes.ts'
+import { tileRoutes } from './tiles/routes.ts'
+
+export const maxBodyBytes = 256 * 1024
+
+const api = new Hono<AppEnv>()
+  .get('/health', async (c) => {
+    await sql`SELECT 1`.execute(c.var.deps.db.kysely)
+    return c.json({ status: 'ok' as const, db: c.var.deps.db.kind }, 200)
+  })
+  .route('/auth', authRoutes)
+  .use('/config', requireSession)
+  .get('/config', (c) => c.json({ basemapStyleUrl: c.var.deps.basemapStyleUrl }, 200))
+  .use('/customers/*', requireSession)
+  .use('/customers', requireSession)
+  .route('/customers', customerRoutes)
+  .route('/customers', interactionRoutes)
+  .route('/customers', ownerHistoryRoutes)
+  .use('/territories/*', requireSession)
+  .route('/territories', territoryRoutes)
+  .use('/regions', requireSession)
+  .route('/regions', regionRoutes)
+  .use('/density', requireSession)
+  .route('/density', densityRoutes)
+  .use('/routes/*', requireSession)
+  .route('/routes', routeRoutes)
+  .use('/tiles/*', requireSession)
+  .route('/tiles', tileRoutes)
+
+export type ApiType = typeof api
+
+/** The HTTP API; server.ts adds static files for the web app around it. */
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>()
+  app.onError(handleError)
+  app.use('/api/*', async (c, next) => {
+    c.set('deps', deps)
+    await next()
+  })
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) =>
+        c.json(errorBody('payload_too_large', `Request bodies are limited to ${maxBodyBytes / 1024} KiB.`), 413),
+    }),
+  )
+  app.use('/api/regions', compress())
+  app.route('/api', api)
+  app.all('/api/*', (c) => c.json(errorBody('route_not_found', `No API route ${c.req.method} ${c.req.path}.`), 404))
+  return app
+}
+
+export type AppType = ReturnType<typeof createApp>

@@ -1,0 +1,135 @@
+import type { ColumnType, Generated } from 'kysely'
+
+// Kysely table types. Geometry columns are written and read through SQL functions
+// (ST_Point, ST_X, ...), so they are typed as opaque `unknown` here.
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type Geometry = ColumnType<unknown, never, never>
+
+export type AppUserTable = {
+  id: Generated<number>
+  name: string
+  email: string
+  role: 'admin' | 'manager' | 'rep' | 'marketer'
+  password_hash: string
+  home_label: string | null
+  home_geom: Geometry
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export type CustomerTable = {
+  id: Generated<number>
+  external_id: string | null
+  name: string
+  industry: string
+  segment: 'enterprise' | 'mid_market' | 'smb'
+  status: 'prospect' | 'active' | 'churned'
+  address: string | null
+  zip: string | null
+  city: string | null
+  state: string | null
+  county_fips: string | null
+  geom: Geometry
+  geom_3857: Geometry
+  h3_r3: number
+  h3_r5: number
+  h3_r7: number
+  h3_r9: number
+  min_zoom: Generated<number>
+  owner_id: number | null
+  consent_email: Generated<boolean>
+  consent_email_at: Date | null
+  consent_email_source: string | null
+  consent_phone: Generated<boolean>
+  consent_phone_at: Date | null
+  consent_phone_source: string | null
+  consent_mail: Generated<boolean>
+  consent_mail_at: Date | null
+  consent_mail_source: string | null
+  revenue_12m_cents: Generated<number>
+  last_contact_at: Date | null
+  created_at: Generated<Date>
+  updated_at: Timestamp
+}
+
+export type ContactTable = {
+  id: Generated<number>
+  customer_id: number
+  first_name: string
+  last_name: string
+  title: string | null
+  email: string | null
+  phone: string | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export type InteractionTable = {
+  id: Generated<number>
+  customer_id: number
+  contact_id: number | null
+  user_id: number | null
+  channel: 'call' | 'email' | 'visit' | 'meeting' | 'note'
+  direction: 'inbound' | 'outbound'
+  occurred_at: Timestamp
+  subject: string
+  notes: string | null
+  outcome: string | null
+  created_at: Generated<Date>
+}
+
+export type CustomerOrderTable = {
+  id: Generated<number>
+  customer_id: number
+  ordered_on: ColumnType<Date, string, string>
+  amount_cents: number
+  created_at: Generated<Date>
+}
+
+export type RegionTable = {
+  id: string
+  level: 'state' | 'county'
+  name: string
+  state_fips: string
+  state_code: string | null
+  population: number
+  area_km2: number
+  geom: Geometry
+  geom_simple: Geometry
+}
+
+export type ZipCodeTable = {
+  zip: string
+  city: string
+  state_code: string
+  geom: Geometry
+}
+
+export type AlignmentTerritoryTable = {
+  id: Generated<number>
+  alignment_id: number
+  position: number
+  name: string
+  rep_id: number | null
+  region_name: string | null
+  district_name: string | null
+  locked: Generated<boolean>
+  drawn_geom: Geometry
+}
+
+export type AppSettingTable = { key: string; value: string }
+
+export type SchemaMigrationTable = { name: string; applied_at: Generated<Date> }
+
+export type Database = {
+  app_setting: AppSettingTable
+  alignment_territory: AlignmentTerritoryTable
+  app_user: AppUserTable
+  customer: CustomerTable
+  contact: ContactTable
+  interaction: InteractionTable
+  customer_order: CustomerOrderTable
+  region: RegionTable
+  zip_code: ZipCodeTable
+  schema_migration: SchemaMigrationTable
+}

@@ -1,0 +1,222 @@
+import { cellArea, cellToLatLng, getHexagonEdgeLengthAvg, gridDisk, latLngToCell } from 'h3-js'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type { Database } from '../db/schema.ts'
+import type { UnitMeasures } from './metrics.ts'
+import type { Scope, UnitSpec } from './schema.ts'
+
+type Q = Kysely<Database>
+
+export type PlanningUnit = { id: string; measures: UnitMeasures }
+
+/** Revenue thresholds of the value tiers, in cents (see metrics.ts). */
+const tierACents = 10_000_000
+const tierBCents = 2_000_000
+
+const customerAggregates = sql`
+  count(*)::int AS customers,
+  count(*) FILTER (WHERE c.status = 'active')::int AS active,
+  count(*) FILTER (WHERE c.status = 'prospect')::int AS prospects,
+  coalesce(sum(c.revenue_12m_cents), 0)::bigint AS "revenueCents",
+  count(*) FILTER (WHERE c.status = 'active' AND c.revenue_12m_cents >= ${tierACents})::int AS "tierA",
+  count(*) FILTER (WHERE c.status = 'active' AND c.revenue_12m_cents >= ${tierBCents} AND c.revenue_12m_cents < ${tierACents})::int AS "tierB",
+  count(*) FILTER (WHERE c.status = 'active' AND c.revenue_12m_cents < ${tierBCents})::int AS "tierC"`
+
+type Aggregate = Omit<UnitMeasures, 'population' | 'areaKm2' | 'lng' | 'lat'>
+const emptyAggregate: Aggregate = {
+  customers: 0,
+  active: 0,
+  prospects: 0,
+  revenueCents: 0,
+  tierA: 0,
+  tierB: 0,
+  tierC: 0,
+}
+
+export async function unknownStates(db: Q, states: readonly string[]): Promise<string[]> {
+  const { rows } = await sql<{ code: string }>`
+    SELECT state_code AS code FROM region WHERE level = 'state' AND state_code = ANY(${[...states]}::text[])`.execute(
+    db,
+  )
+  const known = new Set(rows.map((r) => r.code))
+  return states.filter((s) => !known.has(s))
+}
+
+function envelope(bbox: readonly number[]): RawBuilder<unknown> {
+  return sql`ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)`
+}
+
+/** The H3 column a resolution reads; only precomputed resolutions are accepted by the schema. */
+export function h3Column(res: number, alias = 'c'): RawBuilder<unknown> {
+  if (res !== 3 && res !== 5 && res !== 7) throw new Error(`no precomputed H3 column for resolution ${res}`)
+  return sql.ref(`${alias}.h3_r${res}`)
+}
+
+/** Units of a scope with what they hold: counties from `region`, or H3 cells that hold customers or people. */
+/** `scope: null` means every unit (imports). */
+export async function loadPlanningUnits(db: Q, spec: UnitSpec, scope: Scope | null): Promise<PlanningUnit[]> {
+  if (spec.kind === 'county') {
+    const conditions: RawBuilder<unknown>[] = [sql`r.level = 'county'`]
+    if (scope?.states) conditions.push(sql`r.state_code = ANY(${scope.states}::text[])`)
+    if (scope?.bbox) conditions.push(sql`r.centroid && ${envelope(scope.bbox)}`)
+    const { rows } = await sql<UnitMeasures & { id: string }>`
+      SELECT r.id, ST_X(r.centroid) AS lng, ST_Y(r.centroid) AS lat, r.area_km2 AS "areaKm2", r.population::int AS population,
+             coalesce(s.customers, 0) AS customers, coalesce(s.active, 0) AS active, coalesce(s.prospects, 0) AS prospects,
+             coalesce(s."revenueCents", 0) AS "revenueCents", coalesce(s."tierA", 0) AS "tierA",
+             coalesce(s."tierB", 0) AS "tierB", coalesce(s."tierC", 0) AS "tierC"
+      FROM region r
+      LEFT JOIN (SELECT c.county_fips, ${customerAggregates} FROM customer c GROUP BY c.county_fips) s ON s.county_fips = r.id
+      WHERE ${sql.join(conditions, sql` AND `)}
+      ORDER BY r.id`.execute(db)
+    return rows.map(({ id, ...measures }) => ({ id, measures }))
+  }
+
+  const res = spec.res
+  const customerScope: RawBuilder<unknown>[] = [sql`true`]
+  const placeScope: RawBuilder<unknown>[] = [sql`true`]
+  if (scope?.states) {
+    customerScope.push(sql`c.state = ANY(${scope.states}::text[])`)
+    placeScope.push(sql`p.state_code = ANY(${scope.states}::text[])`)
+  }
+  if (scope?.bbox) {
+    customerScope.push(sql`c.geom && ${envelope(scope.bbox)}`)
+    placeScope.push(sql`p.geom && ${envelope(scope.bbox)}`)
+  }
+  const { rows } = await sql<Aggregate & { id: string }>`
+    SELECT to_hex(${h3Column(res)}) AS id, ${customerAggregates}
+    FROM customer c WHERE ${sql.join(customerScope, sql` AND `)}
+    GROUP BY ${h3Column(res)}`.execute(db)
+  const places = await sql<{ lng: number; lat: number; population: number }>`
+    SELECT ST_X(p.geom) AS lng, ST_Y(p.geom) AS lat, p.population FROM place p WHERE ${sql.join(placeScope, sql` AND `)}`.execute(
+    db,
+  )
+  const cells = new Map<string, Aggregate & { population: number }>()
+  for (const { id, ...aggregate } of rows) cells.set(id, { ...aggregate, population: 0 })
+  for (const place of places.rows) {
+    const id = latLngToCell(place.lat, place.lng, res)
+    const cell = cells.get(id) ?? { ...emptyAggregate, population: 0 }
+    cell.population += place.population
+    cells.set(id, cell)
+  }
+  return [...cells.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, cell]) => {
+      const [lat, lng] = cellToLatLng(id)
+      return { id, measures: { ...cell, lng, lat, areaKm2: cellArea(id, 'km2') } }
+    })
+}
+
+type CountyBorders = { pairs: [string, string, number][]; perimeterKm: Map<string, number> }
+
+// County borders are static geodata: each process reads them once per database (like the regions GeoJSON).
+const countyBordersCache = new WeakMap<object, Promise<CountyBorders>>()
+
+function countyBorders(db: Q): Promise<CountyBorders> {
+  let cached = countyBordersCache.get(db)
+  if (!cached) {
+    cached = (async () => {
+      const { rows } = await sql<{ a: string; b: string; km: number | null }>`
+        SELECT a, b, shared_km AS km FROM region_adjacency`.execute(db)
+      const perimeters = await sql<{ id: string; km: number | null }>`
+        SELECT id, perimeter_km AS km FROM region WHERE level = 'county'`.execute(db)
+      return {
+        pairs: rows.map((r): [string, string, number] => [r.a, r.b, r.km ?? 0]),
+        perimeterKm: new Map(perimeters.rows.map((r) => [r.id, r.km ?? 0])),
+      }
+    })()
+    cached.catch(() => countyBordersCache.delete(db))
+    countyBordersCache.set(db, cached)
+  }
+  return cached
+}
+
+export type UnitBorders = {
+  /** Index pairs of units that share a border. */
+  adjacency: [number, number][]
+  /** Length of each of those borders, km. */
+  sharedKm: number[]
+  /** Perimeter of each unit, km. */
+  perimeterKm: number[]
+}
+
+/** Borders between units: county borders from `region_adjacency`, H3 cells by grid distance 1. */
+export async function loadUnitBorders(
+  db: Q,
+  spec: { kind: 'county' | 'h3'; res?: number | null },
+  unitIds: readonly string[],
+): Promise<UnitBorders> {
+  const index = new Map(unitIds.map((id, i) => [id, i]))
+  const borders: UnitBorders = { adjacency: [], sharedKm: [], perimeterKm: new Array(unitIds.length).fill(0) }
+  if (spec.kind === 'county') {
+    const all = await countyBorders(db)
+    for (const [a0, b0, km] of all.pairs) {
+      const a = index.get(a0)
+      const b = index.get(b0)
+      if (a === undefined || b === undefined) continue
+      borders.adjacency.push([a, b])
+      borders.sharedKm.push(km)
+    }
+    unitIds.forEach((id, i) => {
+      borders.perimeterKm[i] = all.perimeterKm.get(id) ?? 0
+    })
+    return borders
+  }
+  const edgeKm = spec.res ? getHexagonEdgeLengthAvg(spec.res, 'km') : 0
+  unitIds.forEach((id, a) => {
+    borders.perimeterKm[a] = edgeKm * 6
+    for (const neighbour of gridDisk(id, 1)) {
+      const b = index.get(neighbour)
+      if (b !== undefined && a < b) {
+        borders.adjacency.push([a, b])
+        borders.sharedKm.push(edgeKm)
+      }
+    }
+  })
+  return borders
+}
+
+/** Polsby–Popper (4πA / P²) per territory from unit areas, perimeters and the borders inside each territory. */
+export function polsbyPopper(
+  borders: UnitBorders,
+  areasKm2: readonly number[],
+  assignment: readonly number[],
+  k: number,
+): number[] {
+  const area = new Array<number>(k).fill(0)
+  const perimeter = new Array<number>(k).fill(0)
+  assignment.forEach((t, i) => {
+    if (t < 0 || t >= k) return
+    area[t] = (area[t] ?? 0) + (areasKm2[i] ?? 0)
+    perimeter[t] = (perimeter[t] ?? 0) + (borders.perimeterKm[i] ?? 0)
+  })
+  borders.adjacency.forEach(([a, b], n) => {
+    const t = assignment[a] ?? -1
+    if (t >= 0 && t === assignment[b]) perimeter[t] = (perimeter[t] ?? 0) - 2 * (borders.sharedKm[n] ?? 0)
+  })
+  return area.map((a, t) => {
+    const p = perimeter[t] ?? 0
+    return p > 0 ? Math.min(1, Math.round(((4 * Math.PI * a) / (p * p)) * 1000) / 1000) : 0
+  })
+}
+
+/** Index pairs of units that share a border (for the partitioner). */
+export async function loadUnitAdjacency(
+  db: Q,
+  spec: { kind: 'county' | 'h3'; res?: number | null },
+  unitIds: readonly string[],
+) {
+  return (await loadUnitBorders(db, spec, unitIds)).adjacency
+}
+
+/** Customers per unit and current owner, to match reps to new territories and count ownership changes. */
+export async function loadOwnershipByUnit(
+  db: Q,
+  spec: UnitSpec,
+  unitIds: readonly string[],
+): Promise<{ unitId: string; ownerId: number | null; customers: number }[]> {
+  const unitExpr = spec.kind === 'county' ? sql`c.county_fips` : sql`to_hex(${h3Column(spec.res ?? 0)})`
+  const { rows } = await sql<{ unitId: string; ownerId: number | null; customers: number }>`
+    SELECT ${unitExpr} AS "unitId", c.owner_id AS "ownerId", count(*)::int AS customers
+    FROM customer c WHERE ${unitExpr} = ANY(${[...unitIds]}::text[])
+    GROUP BY 1, 2`.execute(db)
+  return rows
+}
