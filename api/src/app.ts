@@ -8,13 +8,19 @@ import type { AppDeps, AppEnv } from './context.ts'
 import { customerRoutes } from './customers/routes.ts'
 import { densityRoutes } from './density/routes.ts'
 import { errorBody, handleError } from './errors.ts'
+import { auditLogRoutes, exportRoutes } from './exports/routes.ts'
 import { interactionRoutes } from './interactions/routes.ts'
+import { ogcRoutes } from './ogc/routes.ts'
+import { requireSessionOrToken } from './ogc/token-auth.ts'
+import { tokenRoutes } from './ogc/token-routes.ts'
+import { openApiRoutes } from './openapi/routes.ts'
 import { regionRoutes } from './regions/routes.ts'
 import { routeRoutes } from './routing/routes.ts'
 import { ownerHistoryRoutes, territoryRoutes } from './territories/routes.ts'
 import { tileRoutes } from './tiles/routes.ts'
 
 export const maxBodyBytes = 256 * 1024
+const apiVersion = '0.1.0'
 
 const api = new Hono<AppEnv>()
   .get('/health', async (c) => {
@@ -39,6 +45,16 @@ const api = new Hono<AppEnv>()
   .route('/routes', routeRoutes)
   .use('/tiles/*', requireSession)
   .route('/tiles', tileRoutes)
+  .use('/exports/*', requireSessionOrToken)
+  .route('/exports', exportRoutes)
+  .use('/audit-log', requireSession)
+  .route('/audit-log', auditLogRoutes)
+  .use('/tokens', requireSession)
+  .use('/tokens/*', requireSession)
+  .route('/tokens', tokenRoutes)
+  .use('/ogc', requireSessionOrToken)
+  .use('/ogc/*', requireSessionOrToken)
+  .route('/ogc', ogcRoutes)
 
 export type ApiType = typeof api
 
@@ -60,6 +76,9 @@ export function createApp(deps: AppDeps) {
   )
   app.use('/api/regions', compress())
   app.route('/api', api)
+  // The OpenAPI document is generated from every route registered above (see api/src/openapi).
+  const reference = openApiRoutes(() => app.routes, apiVersion)
+  app.route('/api', reference)
   app.all('/api/*', (c) => c.json(errorBody('route_not_found', `No API route ${c.req.method} ${c.req.path}.`), 404))
   return app
 }

@@ -117,11 +117,41 @@ export type AlignmentTerritoryTable = {
   drawn_geom: Geometry
 }
 
+export type AuditLogTable = {
+  id: Generated<number>
+  user_id: number | null
+  user_email: string
+  action: 'export'
+  resource: string
+  format: string | null
+  filters: ColumnType<unknown, string | undefined, string>
+  status: Generated<'started' | 'completed' | 'failed' | 'aborted'>
+  row_count: number | null
+  error: string | null
+  via: Generated<'session' | 'token'>
+  started_at: Generated<Date>
+  finished_at: Date | null
+}
+
+export type ApiTokenTable = {
+  id: Generated<number>
+  user_id: number
+  name: string
+  prefix: string
+  token_hash: string
+  created_at: Generated<Date>
+  last_used_at: Date | null
+  expires_at: Date | null
+  revoked_at: Date | null
+}
+
 export type AppSettingTable = { key: string; value: string }
 
 export type SchemaMigrationTable = { name: string; applied_at: Generated<Date> }
 
 export type Database = {
+  api_token: ApiTokenTable
+  audit_log: AuditLogTable
   app_setting: AppSettingTable
   alignment_territory: AlignmentTerritoryTable
   app_user: AppUserTable
