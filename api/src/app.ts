@@ -9,6 +9,7 @@ import { customerRoutes } from './customers/routes.ts'
 import { densityRoutes } from './density/routes.ts'
 import { errorBody, handleError } from './errors.ts'
 import { auditLogRoutes, exportRoutes } from './exports/routes.ts'
+import { importRoutes } from './imports/routes.ts'
 import { interactionRoutes } from './interactions/routes.ts'
 import { ogcRoutes } from './ogc/routes.ts'
 import { requireSessionOrToken } from './ogc/token-auth.ts'
@@ -18,6 +19,7 @@ import { regionRoutes } from './regions/routes.ts'
 import { routeRoutes } from './routing/routes.ts'
 import { ownerHistoryRoutes, territoryRoutes } from './territories/routes.ts'
 import { tileRoutes } from './tiles/routes.ts'
+import { visitRoutes } from './visits/routes.ts'
 
 export const maxBodyBytes = 256 * 1024
 const apiVersion = '0.1.0'
@@ -55,6 +57,11 @@ const api = new Hono<AppEnv>()
   .use('/ogc', requireSessionOrToken)
   .use('/ogc/*', requireSessionOrToken)
   .route('/ogc', ogcRoutes)
+  .use('/visits/*', requireSession)
+  .route('/visits', visitRoutes)
+  .use('/imports', requireSession)
+  .use('/imports/*', requireSession)
+  .route('/imports', importRoutes)
 
 export type ApiType = typeof api
 
@@ -66,13 +73,14 @@ export function createApp(deps: AppDeps) {
     c.set('deps', deps)
     await next()
   })
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) =>
-        c.json(errorBody('payload_too_large', `Request bodies are limited to ${maxBodyBytes / 1024} KiB.`), 413),
-    }),
+  const limitBody = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: (c) =>
+      c.json(errorBody('payload_too_large', `Request bodies are limited to ${maxBodyBytes / 1024} KiB.`), 413),
+  })
+  // CSV uploads stream to disk under their own size and line-length limits (api/src/imports/service.ts).
+  app.use('/api/*', (c, next) =>
+    c.req.method === 'POST' && c.req.path === '/api/imports' ? next() : limitBody(c, next),
   )
   app.use('/api/regions', compress())
   app.route('/api', api)

@@ -22,6 +22,8 @@ export type CustomerSummary = {
   ownerName: string | null
   revenue12mCents: number
   lastContactAt: Date | null
+  /** rooftop (given coordinates), zip (ZIP centroid), city (city centroid) or none. */
+  geocodePrecision: 'rooftop' | 'zip' | 'city' | 'none'
 }
 
 type Consent = { granted: boolean; at: Date | null; source: string | null }
@@ -36,7 +38,8 @@ export type CustomerDetail = CustomerSummary & {
 const summaryColumns = sql`
   c.id, c.external_id AS "externalId", c.name, c.industry, c.segment, c.status, c.city, c.state, c.zip,
   ST_X(c.geom) AS lng, ST_Y(c.geom) AS lat, c.owner_id AS "ownerId", u.name AS "ownerName",
-  c.revenue_12m_cents AS "revenue12mCents", c.last_contact_at AS "lastContactAt"`
+  c.revenue_12m_cents AS "revenue12mCents", c.last_contact_at AS "lastContactAt",
+  c.geocode_precision AS "geocodePrecision"`
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`)
@@ -202,6 +205,7 @@ export type CustomerWrite = {
   lng?: number
   lat?: number
   h3?: { h3R3: string; h3R5: string; h3R7: string; h3R9: string }
+  geocodePrecision?: 'rooftop' | 'zip' | 'city' | 'none'
   ownerId?: number | null
   consent?: Partial<Record<'email' | 'phone' | 'mail', { granted: boolean; at: string | null; source: string | null }>>
 }
@@ -221,6 +225,7 @@ function customerAssignments(write: CustomerWrite): [string, RawBuilder<unknown>
     ['state', 'state'],
     ['countyFips', 'county_fips'],
     ['ownerId', 'owner_id'],
+    ['geocodePrecision', 'geocode_precision'],
   ]
   for (const [key, column] of plain) {
     if (write[key] !== undefined) out.push([column, sql`${write[key]}`])

@@ -94,6 +94,7 @@ function locationWrite(location: Location): CustomerWrite {
     city: location.city,
     state: location.state,
     countyFips: location.countyFips,
+    geocodePrecision: location.method === 'coordinates' ? 'rooftop' : location.method === 'zip' ? 'zip' : 'city',
   }
 }
 

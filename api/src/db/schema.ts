@@ -37,6 +37,8 @@ export type CustomerTable = {
   h3_r9: number
   min_zoom: Generated<number>
   owner_id: number | null
+  geocode_precision: Generated<'rooftop' | 'zip' | 'city' | 'none'>
+  email: ColumnType<string | null, string | null | undefined, string | null>
   consent_email: Generated<boolean>
   consent_email_at: Date | null
   consent_email_source: string | null
@@ -115,6 +117,9 @@ export type AlignmentTerritoryTable = {
   district_name: string | null
   locked: Generated<boolean>
   drawn_geom: Geometry
+  totals: unknown | null
+  perimeter_km: number | null
+  contiguous: boolean | null
 }
 
 export type AuditLogTable = {
@@ -145,9 +150,79 @@ export type ApiTokenTable = {
   revoked_at: Date | null
 }
 
+export type VisitPlanTable = {
+  id: Generated<number>
+  rep_id: number
+  plan_date: ColumnType<string, string, string>
+  version: Generated<number>
+  request: unknown
+  plan: unknown
+  stop_count: number
+  customer_ids: Generated<number[]>
+  created_by: number | null
+  updated_by: number | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export type VisitCheckInTable = {
+  id: Generated<number>
+  customer_id: number
+  user_id: number
+  interaction_id: number
+  visit_plan_id: number | null
+  visit_date: ColumnType<string, string, string>
+  outcome: string
+  /** Whether the device was within 200 m of the customer; null without a position. The position is never stored. */
+  within_200m: boolean | null
+  checked_in_at: Generated<Date>
+}
+
 export type AppSettingTable = { key: string; value: string }
 
 export type SchemaMigrationTable = { name: string; applied_at: Generated<Date> }
+
+export type ImportJobTable = {
+  id: Generated<number>
+  user_id: number
+  file_name: string
+  file_path: string
+  file_bytes: number
+  file_sha256: string
+  encoding: 'utf-8' | 'windows-1252'
+  delimiter: string
+  has_header: boolean
+  columns: unknown
+  total_rows: number
+  status: 'uploaded' | 'queued' | 'validating' | 'running' | 'done' | 'failed' | 'interrupted'
+  entity: 'customers' | 'contacts' | 'interactions' | 'orders' | null
+  mapping: unknown | null
+  match_by: 'external_id' | 'email' | 'name_zip' | null
+  mode: 'all_or_nothing' | 'row_by_row' | null
+  committed_line: Generated<number>
+  processed_rows: Generated<number>
+  inserted_rows: Generated<number>
+  updated_rows: Generated<number>
+  unchanged_rows: Generated<number>
+  rejected_rows: Generated<number>
+  geocoded: Generated<unknown>
+  message: string | null
+  started_at: Date | null
+  finished_at: Date | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export type ImportRowErrorTable = {
+  job_id: number
+  line: number
+  field: string | null
+  code: string
+  message: string
+  raw: string
+}
+
+export type GeocodeCacheTable = { query: string; lng: number | null; lat: number | null; created_at: Generated<Date> }
 
 export type Database = {
   api_token: ApiTokenTable
@@ -162,4 +237,9 @@ export type Database = {
   region: RegionTable
   zip_code: ZipCodeTable
   schema_migration: SchemaMigrationTable
+  visit_plan: VisitPlanTable
+  visit_check_in: VisitCheckInTable
+  import_job: ImportJobTable
+  import_row_error: ImportRowErrorTable
+  geocode_cache: GeocodeCacheTable
 }
