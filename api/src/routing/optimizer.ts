@@ -49,10 +49,16 @@ export type RouteProblem = {
 
 /**
  * Why a stop is left out: it cannot be served in its window even alone (`window_unreachable`), the day cannot hold
- * it (`day_too_short`), its window clashes with the planned visits (`window_conflict`), or the break leaves no room
- * for it (`break_conflict`).
+ * it (`day_too_short`), its window clashes with the planned visits (`window_conflict`), the break leaves no room
+ * for it (`break_conflict`), or (re-timing a fixed order) the caller left it out although it would fit (`left_out`).
  */
-export type UnscheduledReason = 'window_unreachable' | 'day_too_short' | 'window_conflict' | 'break_conflict'
+export type UnscheduledReason =
+  | 'window_unreachable'
+  | 'day_too_short'
+  | 'window_conflict'
+  | 'break_conflict'
+  /** Re-timing a fixed order only: the stop fits the day but the caller left it out of the order. */
+  | 'left_out'
 
 export type PlannedVisit = {
   id: string
@@ -154,7 +160,7 @@ export function optimizeRoute(problem: RouteProblem): RoutePlan {
   return buildPlan(problem, model, route, unscheduled, search, started)
 }
 
-function createDayModel(problem: RouteProblem): DayModel {
+export function createDayModel(problem: RouteProblem): DayModel {
   const n = problem.stops.length
   const size = problem.distances.length
   if (size !== n + 1 && size !== n + 2) {
@@ -614,4 +620,52 @@ function breakStopId(problem: RouteProblem, route: readonly number[], placement:
   const index = placement.onArrival ? placement.afterVisits : placement.afterVisits - 1
   const node = route[index]
   return node === undefined ? null : idOfStop(problem, node)
+}
+
+/** A promise a fixed order breaks: a visit starts after its window closes, the day ends late, or no room for the break. */
+export type RouteViolation = { id: string | null; reason: 'late' | 'day_end' | 'break' }
+
+export type TimedRoute = RoutePlan & { feasible: boolean; violations: RouteViolation[] }
+
+/**
+ * Times the visits in exactly the order given (a rep dragged a stop): no search. An order that breaks a window or
+ * the day end is still timed, as if the late visits were allowed, and the broken promises are listed.
+ */
+export function timeRoute(problem: RouteProblem, orderIds: readonly string[]): TimedRoute {
+  const started = performance.now()
+  const model = createDayModel(problem)
+  const nodeOf = new Map(problem.stops.map((stop, i) => [stop.id, i + 1]))
+  const route: number[] = []
+  for (const id of orderIds) {
+    const node = nodeOf.get(id)
+    if (node === undefined) throw new RangeError(`order names unknown stop ${id}`)
+    if (route.includes(node)) throw new RangeError(`order names stop ${id} twice`)
+    route.push(node)
+  }
+  const unscheduled: RoutePlan['unscheduled'] = []
+  for (let node = 1; node <= problem.stops.length; node++) {
+    if (route.includes(node)) continue
+    const reason = aloneReason(model, node) ?? conflictReason(model, route, node) ?? 'left_out'
+    unscheduled.push({ id: idOfStop(problem, node), reason })
+  }
+  const search = { iterations: 0, stoppedBy: 'trivial' as const }
+  if (checkDay(model, route).feasible) {
+    return { ...buildPlan(problem, model, route, unscheduled, search, started), feasible: true, violations: [] }
+  }
+  // Time the order with windows that never close and no day end, then name what that broke.
+  const open: DayModel = {
+    ...model,
+    windows: model.windows.map((w) => (w ? ([w[0], Number.POSITIVE_INFINITY] as const) : undefined)),
+    dayEndMin: Number.POSITIVE_INFINITY,
+  }
+  const relaxed = checkDay(open, route).feasible ? open : { ...open, lunchBreak: null }
+  const plan = buildPlan(problem, relaxed, route, unscheduled, search, started)
+  const violations: RouteViolation[] = []
+  for (const visit of plan.visits) {
+    const window = model.windows[nodeOf.get(visit.id) ?? -1]
+    if (window && visit.startMin > window[1] + eps) violations.push({ id: visit.id, reason: 'late' })
+  }
+  if (plan.endMin > model.dayEndMin + eps) violations.push({ id: null, reason: 'day_end' })
+  if (model.lunchBreak && !relaxed.lunchBreak) violations.push({ id: null, reason: 'break' })
+  return { ...plan, feasible: false, violations }
 }

@@ -1,4 +1,5 @@
 import { haversineKm } from '../lib/geo.ts'
+import { visitsPerMonthByTier } from '../lib/value-tiers.ts'
 import type { MeasureSpec } from './schema.ts'
 
 /** What one unit holds when a draft is made (stored with the draft as `alignment_unit.measures`). */
@@ -23,7 +24,12 @@ export type UnitMeasures = {
  * 40 km) at 50 km/h, plus for a territory the trips from the rep's home base to its centre, one per day of four visits.
  */
 export const workloadModel = {
-  visitsPerMonth: { tierA: 2, tierB: 1, tierC: 0.5, prospect: 0.25 },
+  visitsPerMonth: {
+    tierA: visitsPerMonthByTier.A,
+    tierB: visitsPerMonthByTier.B,
+    tierC: visitsPerMonthByTier.C,
+    prospect: visitsPerMonthByTier.prospect,
+  },
   visitHours: 1,
   speedKmh: 50,
   visitsPerDay: 4,

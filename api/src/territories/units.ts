@@ -1,6 +1,7 @@
 import { cellArea, cellToLatLng, getHexagonEdgeLengthAvg, gridDisk, latLngToCell } from 'h3-js'
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Database } from '../db/schema.ts'
+import { tierThresholdCents } from '../lib/value-tiers.ts'
 import type { UnitMeasures } from './metrics.ts'
 import type { Scope, UnitSpec } from './schema.ts'
 
@@ -8,9 +9,9 @@ type Q = Kysely<Database>
 
 export type PlanningUnit = { id: string; measures: UnitMeasures }
 
-/** Revenue thresholds of the value tiers, in cents (see metrics.ts). */
-const tierACents = 10_000_000
-const tierBCents = 2_000_000
+/** Revenue thresholds of the value tiers, in cents (see lib/value-tiers.ts). */
+const tierACents = tierThresholdCents.A
+const tierBCents = tierThresholdCents.B
 
 const customerAggregates = sql`
   count(*)::int AS customers,
