@@ -346,6 +346,13 @@ export async function recordOwnerChanges(
       AS t (customer_id, owner_id, alignment_id, territory_name, reason)`.execute(db)
 }
 
+/** A freshly loaded database may have no planner statistics for the geodata; without them county lookups scan. */
+export async function ensureGeodataStatistics(db: Q): Promise<void> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'region'`.execute(db)
+  if ((rows[0]?.n ?? 0) === 0) await sql`ANALYZE region`.execute(db)
+}
+
 /** Roll-ups after a bulk import ran with the per-row triggers off (see the roll-up migration). */
 export async function rebuildCustomerRollups(db: Q): Promise<void> {
   await sql`SELECT rebuild_customer_cell_stat()`.execute(db)

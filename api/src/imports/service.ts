@@ -30,6 +30,7 @@ import {
   type CustomerWriteRow,
   countiesAt,
   customersByExternalId,
+  ensureGeodataStatistics,
   findJob,
   type ImportJob,
   insertCustomers,
@@ -361,6 +362,20 @@ type BatchResult = {
 
 class AllOrNothingRollback extends Error {}
 
+/** County per ZIP centroid, kept per database for the life of the process (static geodata). */
+const countyCaches = new WeakMap<
+  Kysely<Database>,
+  Map<string, { countyFips: string | null; stateCode: string | null }>
+>()
+function countyCacheFor(db: Kysely<Database>) {
+  let cache = countyCaches.get(db)
+  if (!cache) {
+    cache = new Map()
+    countyCaches.set(db, cache)
+  }
+  return cache
+}
+
 function rawLine(fields: string[]): string {
   return csvLine(fields).replace(/\r\n$/, '')
 }
@@ -381,6 +396,7 @@ export async function runImport(db: Db, user: CurrentUser, queued: ImportJob): P
     const geocoder = await offlineGeocoder(db.kysely)
     if (geocoder.size === 0 && entity === 'customers')
       throw new AppError(500, 'geodata_missing', 'The ZIP table is empty.')
+    await ensureGeodataStatistics(db.kysely)
     if (await rollupsStale(db.kysely)) {
       // An earlier bulk import was cut off before it rebuilt the map roll-ups.
       await rebuildCustomerRollups(db.kysely)
@@ -396,7 +412,7 @@ export async function runImport(db: Db, user: CurrentUser, queued: ImportJob): P
       territories: entity === 'customers' && user.role !== 'rep' ? await activeAlignmentUnits(db.kysely) : null,
       bulk: entity === 'customers' && job.totalRows >= bulkThreshold,
       mapped: new Set(Object.keys(mapping)),
-      countyByZip: new Map(),
+      countyByZip: countyCacheFor(db.kysely),
       h3ByZip: new Map(),
     }
     await updateJobProgress(db.kysely, job.id, {
@@ -415,6 +431,9 @@ export async function runImport(db: Db, user: CurrentUser, queued: ImportJob): P
     await updateJobProgress(db.kysely, job.id, { ...counters, status: 'failed', message, finished: true }).catch(
       () => {},
     )
+  } finally {
+    // The rows are in the database and the rejected ones in import_row_error: the upload has served its purpose.
+    await unlink(job.filePath).catch(() => {})
   }
 }
 
@@ -514,13 +533,11 @@ async function runRowByRow(ctx: RunContext, counters: Counters): Promise<void> {
     await resolveExternal(ctx, good)
     try {
       await db.kysely.transaction().execute(async (trx) => {
-        if (ctx.bulk) {
-          await setBulkLoad(trx, true)
-          if (!usedBulk) await markRollupsStale(trx, true)
-        }
+        if (ctx.bulk) await setBulkLoad(trx, true)
         const result = await applyRows(ctx, trx, good)
         const rejected = [...errors, ...result.errors.map((e) => ({ ...e, raw: raws.get(e.line) ?? '' }))]
         await insertRowErrors(trx, job.id, rejected)
+        if (ctx.bulk && !usedBulk && result.inserted + result.updated > 0) await markRollupsStale(trx, true)
         const next = { ...counters, geocoded: { ...counters.geocoded } }
         addCounts(next, result, errors.length)
         next.processedRows += batch.rows.length
@@ -528,7 +545,8 @@ async function runRowByRow(ctx: RunContext, counters: Counters): Promise<void> {
         await updateJobProgress(trx, job.id, { ...next, committedLine: batch.lastLine })
         Object.assign(counters, next)
       })
-      if (ctx.bulk) usedBulk = true
+      // Roll-ups need a rebuild only when a bulk batch wrote something (a re-import of the same file writes nothing).
+      if (ctx.bulk && counters.insertedRows + counters.updatedRows > 0) usedBulk = true
     } catch (error) {
       if (error instanceof AppError) throw error
       // A database error in a batch (e.g. a concurrent edit took an external id): retry row by row.
@@ -562,10 +580,8 @@ async function applyOneByOne(
   const result: BatchResult = { inserted: 0, updated: 0, unchanged: 0, errors: [], geocoded: {} }
   for (const row of good) {
     try {
-      const one = await db.kysely.transaction().execute(async (trx) => {
-        if (ctx.bulk) await setBulkLoad(trx, true)
-        return applyRows(ctx, trx, [row])
-      })
+      // One row at a time keeps the roll-up triggers on, so nothing needs a rebuild afterwards.
+      const one = await db.kysely.transaction().execute((trx) => applyRows(ctx, trx, [row]))
       result.inserted += one.inserted
       result.updated += one.updated
       result.unchanged += one.unchanged
@@ -617,7 +633,7 @@ async function runAllOrNothing(ctx: RunContext, counters: Counters): Promise<voi
         if (db.kind === 'postgres') await updateJobProgress(db.kysely, job.id, counters)
       }
       if (counters.rejectedRows > 0) throw new AllOrNothingRollback()
-      if (ctx.bulk) await rebuildCustomerRollups(trx)
+      if (ctx.bulk && counters.insertedRows + counters.updatedRows > 0) await rebuildCustomerRollups(trx)
       await updateJobProgress(trx, job.id, {
         ...counters,
         committedLine: lastLine,
