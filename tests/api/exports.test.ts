@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { restoreNeutralisedField } from '../../api/src/lib/csv-write.ts'
+import { csvField, restoreNeutralisedField } from '../../api/src/lib/csv-write.ts'
 import { useTestApp } from '../support/app.ts'
 
 const ctx = useTestApp()
@@ -95,11 +95,13 @@ describe('GET /api/exports/customers as CSV', () => {
     expect(records).toHaveLength(total)
     const ids = records.map((r) => Number(r.id))
     expect(new Set(ids).size).toBe(total)
-    const first = await sql<{ name: string; lng: number; lat: number }>`
-      SELECT name, ST_X(geom) AS lng, ST_Y(geom) AS lat FROM customer WHERE id = ${ids[0] ?? 0}`.execute(
-      ctx.app.db.kysely,
-    )
+    const first = await sql<{ name: string; lng: number; lat: number; created_at: Date; consent_email: boolean }>`
+      SELECT name, ST_X(geom) AS lng, ST_Y(geom) AS lat, created_at, consent_email
+      FROM customer WHERE id = ${ids[0] ?? 0}`.execute(ctx.app.db.kysely)
     expect(records[0]?.name).toBe(first.rows[0]?.name)
+    expect(records[0]?.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/)
+    expect(new Date(records[0]?.created_at ?? '').getTime()).toBe(first.rows[0]?.created_at.getTime())
+    expect(records[0]?.consent_email).toBe(String(first.rows[0]?.consent_email))
     expect(Number(records[0]?.lng)).toBeCloseTo(first.rows[0]?.lng ?? 999, 9)
     const audit = await latestAudit()
     expect(audit).toMatchObject({ user_email: admin, resource: 'customers', format: 'csv', status: 'completed' })
@@ -144,8 +146,20 @@ describe('GET /api/exports/customers as CSV', () => {
     for (const [i, name] of payloads.entries()) {
       await sql`UPDATE customer SET name = ${name} WHERE id = ${ids[i]}`.execute(ctx.app.db.kysely)
     }
-    const { records } = await exportCsv('/api/exports/customers', admin)
+    const res = await ctx.app.request('/api/exports/customers', { as: admin })
+    const raw = await res.text()
+    const records = parseCsv(raw)
+      .slice(1)
+      .map((row) => ({ id: row[0] ?? '', name: row[2] ?? '', lng: row[11] ?? '' }))
     const byId = new Map(records.map((r) => [Number(r.id), r]))
+    // PostgreSQL formats the lines; its rule must be exactly lib/csv-write.ts's.
+    const external = await sql<{ id: number; external_id: string | null }>`
+      SELECT id, external_id FROM customer WHERE id = ANY(${ids}::bigint[])`.execute(ctx.app.db.kysely)
+    const externalOf = new Map(external.rows.map((r) => [r.id, r.external_id]))
+    for (const [i, name] of payloads.entries()) {
+      const id = ids[i] ?? 0
+      expect(raw).toContain(`\r\n${id},${csvField(externalOf.get(id))},${csvField(name)},`)
+    }
     for (const [i, name] of payloads.entries()) {
       const written = byId.get(ids[i] ?? 0)?.name ?? ''
       if (i < 7) expect(written, JSON.stringify(name)).toBe(`'${name}`)
@@ -305,10 +319,11 @@ describe('export batches', () => {
     for (const read of readers) {
       const ids: number[] = []
       let batches = 0
-      for await (const batch of read(ctx.app.db.kysely, 'customers', selection, 37)) {
+      for await (const batch of read(ctx.app.db.kysely, 'customers', 'csv', selection, 37)) {
         expect(batch.length).toBeLessThanOrEqual(37)
         batches++
-        ids.push(...batch.map((row) => Number(row.id)))
+        ids.push(...batch.map((row) => row.key))
+        expect(batch.every((row) => row.line.startsWith(`${row.key},`))).toBe(true)
       }
       expect(batches).toBe(Math.ceil(all.length / 37))
       expect(ids).toEqual(all)

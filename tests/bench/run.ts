@@ -3,6 +3,8 @@
 import { parseArgs } from 'node:util'
 import { benchRouting, benchTerritories } from './algorithms.ts'
 import { type PreparedDatabase, preparePglite, preparePostgres } from './database.ts'
+import { benchExports } from './exports.ts'
+import { benchImportsInChild } from './imports.ts'
 import { type BenchServer, type GroupResult, login, measureGroup, poolTiles, startBenchServer } from './measure.ts'
 import { type BackendReport, backendMarkdown, benchmarksDoc, machineMarkdown, writeBenchmarksDoc } from './report.ts'
 import { buildRequestGroups } from './requests.ts'
@@ -11,6 +13,7 @@ const usage = `npm run bench -- [options]
   --customers N           customers in PostGIS (default 1000000)
   --pglite-customers N    customers in PGlite (default 100000)
   --only postgres|pglite|routing  run one backend, or only the route optimiser on TSPLIB
+  --import-rows N         rows of the CSV import bench on PostGIS (default 1000000)
   --fresh                 rebuild the datasets even if they match
   --database-url URL      PostgreSQL server to use; the bench always uses its database meridian_bench
                           (default $DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres)
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     'pglite-customers': { type: 'string' },
     only: { type: 'string' },
     fresh: { type: 'boolean', default: false },
+    'import-rows': { type: 'string' },
     'database-url': { type: 'string' },
     write: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -53,6 +57,7 @@ const options = {
         ? [values.only as 'postgres' | 'pglite']
         : (['postgres', 'pglite'] as const),
   fresh: values.fresh,
+  importRows: positiveInt('import-rows', values['import-rows'], 1_000_000),
   serverUrl: values['database-url'] ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   write: values.write,
 }
@@ -85,6 +90,7 @@ async function benchBackend(kind: 'postgres' | 'pglite'): Promise<BackendReport>
   const server = await startBenchServer('url' in prepared ? { url: prepared.url } : { dataDir: prepared.dataDir })
   try {
     const results = await measureAll(server, kind)
+    extraBlocks.push([`exports-${kind}`, await benchExports(server.url, await login(server.url), kind, log)])
     if (kind === 'postgres')
       extraBlocks.push([
         'territories',
@@ -106,6 +112,8 @@ async function benchBackend(kind: 'postgres' | 'pglite'): Promise<BackendReport>
 const extraBlocks: [string, string][] = []
 const reports: BackendReport[] = []
 for (const kind of options.backends) reports.push(await benchBackend(kind))
+if (options.backends.includes('postgres'))
+  extraBlocks.push(['imports', await benchImportsInChild(options.importRows, options.serverUrl, log)])
 extraBlocks.push(['routing', await benchRouting(log)])
 
 console.log(`\n## Machine\n\n${machineMarkdown()}\n`)

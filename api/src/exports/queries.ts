@@ -7,76 +7,138 @@ import type { Bbox } from '../lib/zod-helpers.ts'
 
 type Q = Kysely<Database>
 
-export type ExportRow = Record<string, unknown>
 export type RowResource = 'customers' | 'contacts' | 'interactions'
+export type RowFormat = 'csv' | 'geojson'
+
+/** One exported record, formatted by PostgreSQL: a CSV line (no line end) or a GeoJSON Feature. */
+export type FormattedRow = { key: number; line: string }
+
+/** `code`: text a CHECK constraint limits to lower_snake words, so it never needs quoting or neutralising. */
+type ColumnKind = 'text' | 'code' | 'number' | 'bool' | 'time'
+type Column = { name: string; value: RawBuilder<unknown>; kind: ColumnKind; csvOnly?: boolean }
+
+const text = (name: string, value: RawBuilder<unknown>): Column => ({ name, value, kind: 'text' })
+const code = (name: string, value: RawBuilder<unknown>): Column => ({ name, value, kind: 'code' })
+const num = (name: string, value: RawBuilder<unknown>): Column => ({ name, value, kind: 'number' })
+const bool = (name: string, value: RawBuilder<unknown>): Column => ({ name, value, kind: 'bool' })
+const time = (name: string, value: RawBuilder<unknown>): Column => ({ name, value, kind: 'time' })
+const lngLat: Column[] = [
+  { name: 'lng', value: sql`ST_X(c.geom)`, kind: 'number', csvOnly: true },
+  { name: 'lat', value: sql`ST_Y(c.geom)`, kind: 'number', csvOnly: true },
+]
 
 /**
- * Column order of each export (CSV header and GeoJSON properties; `lng`/`lat` become the GeoJSON geometry).
+ * Columns of each export, in order (CSV header; GeoJSON properties, where the customer's point is the geometry).
  * Names are snake_case like the database, so an export can be imported again column for column.
  */
-export const exportColumns: Record<RowResource, readonly string[]> = {
+const exportColumnDefs: Record<RowResource, Column[]> = {
   customers: [
-    'id',
-    'external_id',
-    'name',
-    'industry',
-    'segment',
-    'status',
-    'address',
-    'zip',
-    'city',
-    'state',
-    'county_fips',
-    'lng',
-    'lat',
-    'owner_id',
-    'owner_email',
-    'revenue_12m_cents',
-    'last_contact_at',
-    'consent_email',
-    'consent_email_at',
-    'consent_email_source',
-    'consent_phone',
-    'consent_phone_at',
-    'consent_phone_source',
-    'consent_mail',
-    'consent_mail_at',
-    'consent_mail_source',
-    'created_at',
-    'updated_at',
+    num('id', sql`c.id`),
+    text('external_id', sql`c.external_id`),
+    text('name', sql`c.name`),
+    text('industry', sql`c.industry`),
+    code('segment', sql`c.segment`),
+    code('status', sql`c.status`),
+    text('address', sql`c.address`),
+    text('zip', sql`c.zip`),
+    text('city', sql`c.city`),
+    text('state', sql`c.state`),
+    text('county_fips', sql`c.county_fips`),
+    ...lngLat,
+    num('owner_id', sql`c.owner_id`),
+    text('owner_email', sql`u.email`),
+    num('revenue_12m_cents', sql`c.revenue_12m_cents`),
+    time('last_contact_at', sql`c.last_contact_at`),
+    bool('consent_email', sql`c.consent_email`),
+    time('consent_email_at', sql`c.consent_email_at`),
+    text('consent_email_source', sql`c.consent_email_source`),
+    bool('consent_phone', sql`c.consent_phone`),
+    time('consent_phone_at', sql`c.consent_phone_at`),
+    text('consent_phone_source', sql`c.consent_phone_source`),
+    bool('consent_mail', sql`c.consent_mail`),
+    time('consent_mail_at', sql`c.consent_mail_at`),
+    text('consent_mail_source', sql`c.consent_mail_source`),
+    time('created_at', sql`c.created_at`),
+    time('updated_at', sql`c.updated_at`),
   ],
   contacts: [
-    'id',
-    'customer_id',
-    'customer_external_id',
-    'customer_name',
-    'first_name',
-    'last_name',
-    'title',
-    'email',
-    'phone',
-    'lng',
-    'lat',
-    'created_at',
-    'updated_at',
+    num('id', sql`ct.id`),
+    num('customer_id', sql`ct.customer_id`),
+    text('customer_external_id', sql`c.external_id`),
+    text('customer_name', sql`c.name`),
+    text('first_name', sql`ct.first_name`),
+    text('last_name', sql`ct.last_name`),
+    text('title', sql`ct.title`),
+    text('email', sql`ct.email`),
+    text('phone', sql`ct.phone`),
+    ...lngLat,
+    time('created_at', sql`ct.created_at`),
+    time('updated_at', sql`ct.updated_at`),
   ],
   interactions: [
-    'id',
-    'customer_id',
-    'customer_external_id',
-    'customer_name',
-    'contact_id',
-    'user_email',
-    'channel',
-    'direction',
-    'occurred_at',
-    'subject',
-    'notes',
-    'outcome',
-    'lng',
-    'lat',
-    'created_at',
+    num('id', sql`i.id`),
+    num('customer_id', sql`i.customer_id`),
+    text('customer_external_id', sql`c.external_id`),
+    text('customer_name', sql`c.name`),
+    num('contact_id', sql`i.contact_id`),
+    text('user_email', sql`u.email`),
+    code('channel', sql`i.channel`),
+    code('direction', sql`i.direction`),
+    time('occurred_at', sql`i.occurred_at`),
+    text('subject', sql`i.subject`),
+    text('notes', sql`i.notes`),
+    text('outcome', sql`i.outcome`),
+    ...lngLat,
+    time('created_at', sql`i.created_at`),
   ],
+}
+
+/** The CSV header of each export. */
+export const exportColumns: Record<RowResource, readonly string[]> = {
+  customers: exportColumnDefs.customers.map((c) => c.name),
+  contacts: exportColumnDefs.contacts.map((c) => c.name),
+  interactions: exportColumnDefs.interactions.map((c) => c.name),
+}
+
+/**
+ * One CSV field in SQL, the same rule as lib/csv-write.ts `csvField` (a test compares the two on the same
+ * strings): text whose first character after any single quotes is = + - @ tab or CR gets a leading quote, then a
+ * field holding " , CR or LF is quoted with doubled quotes; numbers and booleans as PostgreSQL prints them;
+ * timestamps as ISO 8601 UTC (`2026-11-23T19:05:00.123456Z`); NULL as an empty field.
+ * PostgreSQL formats the whole line so that a million rows cost Node one string each, not thirty parsed values.
+ */
+function csvFieldSql(column: Column): RawBuilder<unknown> {
+  const v = column.value
+  switch (column.kind) {
+    case 'code':
+    case 'number':
+    case 'bool':
+      return sql`coalesce((${v})::text, '')`
+    case 'time':
+      // Cheaper than to_char by a factor of five; microseconds are kept (trailing zeros dropped).
+      return sql`coalesce(replace(((${v}) AT TIME ZONE 'UTC')::text, ' ', 'T') || 'Z', '')`
+    case 'text': {
+      const neutralised = sql`(CASE WHEN left(ltrim(${v}, ''''), 1) IN ('=', '+', '-', '@', chr(9), chr(13))
+        THEN '''' || ${v} ELSE ${v} END)`
+      return sql`coalesce(CASE WHEN strpos(${v}, '"') > 0 OR strpos(${v}, ',') > 0 OR strpos(${v}, chr(10)) > 0
+        OR strpos(${v}, chr(13)) > 0 THEN '"' || replace(${neutralised}, '"', '""') || '"' ELSE ${neutralised} END, '')`
+    }
+  }
+}
+
+function csvLineSql(columns: Column[]): RawBuilder<unknown> {
+  return sql`concat_ws(',', ${sql.join(columns.map(csvFieldSql))})`
+}
+
+/**
+ * A GeoJSON Feature as text: the customer's point (coordinates as PostgreSQL prints float8: the shortest text that
+ * reads back to the same number), the columns as properties (JSON numbers, booleans, strings).
+ */
+function featureSql(columns: Column[], key: RawBuilder<unknown>): RawBuilder<unknown> {
+  const properties = columns.filter((c) => !c.csvOnly).map((c) => sql`${sql.lit(c.name)}::text, ${c.value}`)
+  return sql`json_build_object('type', 'Feature', 'id', ${key}, 'geometry',
+    json_build_object('type', 'Point', 'coordinates', json_build_array(ST_X(c.geom), ST_Y(c.geom))),
+    'properties', json_build_object(${sql.join(properties)}))::text`
 }
 
 export type ExportSelection = { scope: CustomerScope; filter: CustomerFilter; bbox?: Bbox | undefined }
@@ -87,61 +149,49 @@ function where(selection: ExportSelection): RawBuilder<unknown> {
   return sql`${customerConditions(selection.scope, selection.filter)} ${inBbox}`
 }
 
+const sources: Record<RowResource, { key: RawBuilder<unknown>; from: RawBuilder<unknown> }> = {
+  customers: { key: sql`c.id`, from: sql`customer c LEFT JOIN app_user u ON u.id = c.owner_id` },
+  contacts: { key: sql`ct.id`, from: sql`contact ct JOIN customer c ON c.id = ct.customer_id` },
+  interactions: {
+    key: sql`i.id`,
+    from: sql`interaction i JOIN customer c ON c.id = i.customer_id LEFT JOIN app_user u ON u.id = i.user_id`,
+  },
+}
+
 /**
- * The export query of a resource in key order. With `page` it is one keyset page (`key > after LIMIT n`, PGlite);
- * without, the whole ordered result for a server-side cursor (PostgreSQL).
+ * The export query of a resource in key order, each row formatted as `line`. With `page` it is one keyset page
+ * (`key > after LIMIT n`, PGlite); without, the whole ordered result for a server-side cursor (PostgreSQL).
  */
 export function exportQuery(
   resource: RowResource,
+  format: RowFormat,
   selection: ExportSelection,
   page?: { after: number; limit: number },
-): RawBuilder<ExportRow> {
-  const keyset = (key: string) =>
-    page
-      ? sql`AND ${sql.ref(key)} > ${page.after} ORDER BY ${sql.ref(key)} LIMIT ${page.limit}`
-      : sql`ORDER BY ${sql.ref(key)}`
-  switch (resource) {
-    case 'customers':
-      return sql<ExportRow>`
-        SELECT c.id, c.external_id, c.name, c.industry, c.segment, c.status, c.address, c.zip, c.city, c.state,
-          c.county_fips, ST_X(c.geom) AS lng, ST_Y(c.geom) AS lat, c.owner_id, u.email AS owner_email,
-          c.revenue_12m_cents, c.last_contact_at,
-          c.consent_email, c.consent_email_at, c.consent_email_source,
-          c.consent_phone, c.consent_phone_at, c.consent_phone_source,
-          c.consent_mail, c.consent_mail_at, c.consent_mail_source,
-          c.created_at, c.updated_at
-        FROM customer c LEFT JOIN app_user u ON u.id = c.owner_id
-        WHERE ${where(selection)} ${keyset('c.id')}`
-    case 'contacts':
-      return sql<ExportRow>`
-        SELECT ct.id, ct.customer_id, c.external_id AS customer_external_id, c.name AS customer_name,
-          ct.first_name, ct.last_name, ct.title, ct.email, ct.phone, ST_X(c.geom) AS lng, ST_Y(c.geom) AS lat,
-          ct.created_at, ct.updated_at
-        FROM contact ct JOIN customer c ON c.id = ct.customer_id
-        WHERE ${where(selection)} ${keyset('ct.id')}`
-    case 'interactions':
-      return sql<ExportRow>`
-        SELECT i.id, i.customer_id, c.external_id AS customer_external_id, c.name AS customer_name, i.contact_id,
-          u.email AS user_email, i.channel, i.direction, i.occurred_at, i.subject, i.notes, i.outcome,
-          ST_X(c.geom) AS lng, ST_Y(c.geom) AS lat, i.created_at
-        FROM interaction i JOIN customer c ON c.id = i.customer_id LEFT JOIN app_user u ON u.id = i.user_id
-        WHERE ${where(selection)} ${keyset('i.id')}`
-  }
+): RawBuilder<FormattedRow> {
+  const { key, from } = sources[resource]
+  const columns = exportColumnDefs[resource]
+  const line = format === 'csv' ? csvLineSql(columns) : featureSql(columns, key)
+  const keyset = page ? sql`AND ${key} > ${page.after} ORDER BY ${key} LIMIT ${page.limit}` : sql`ORDER BY ${key}`
+  return sql<FormattedRow>`
+    SELECT ${key} AS key, ${line} AS line
+    FROM ${from}
+    WHERE ${where(selection)} ${keyset}`
 }
 
 /** Rows in batches by keyset pages: short queries, so PGlite's single connection stays free between batches. */
 export async function* exportBatchesByKeyset(
   db: Q,
   resource: RowResource,
+  format: RowFormat,
   selection: ExportSelection,
   batchSize: number,
-): AsyncGenerator<ExportRow[]> {
+): AsyncGenerator<FormattedRow[]> {
   let after = 0
   for (;;) {
-    const { rows } = await exportQuery(resource, selection, { after, limit: batchSize }).execute(db)
+    const { rows } = await exportQuery(resource, format, selection, { after, limit: batchSize }).execute(db)
     if (rows.length === 0) return
     yield rows
-    const last = rows[rows.length - 1]?.id
+    const last = rows[rows.length - 1]?.key
     if (typeof last !== 'number' || rows.length < batchSize) return
     after = last
   }
@@ -155,14 +205,15 @@ export async function* exportBatchesByKeyset(
 export async function* exportBatchesByCursor(
   db: Q,
   resource: RowResource,
+  format: RowFormat,
   selection: ExportSelection,
   batchSize: number,
-): AsyncGenerator<ExportRow[]> {
+): AsyncGenerator<FormattedRow[]> {
   const trx = await db.startTransaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute()
   try {
-    await sql`DECLARE meridian_export NO SCROLL CURSOR FOR ${exportQuery(resource, selection)}`.execute(trx)
+    await sql`DECLARE meridian_export NO SCROLL CURSOR FOR ${exportQuery(resource, format, selection)}`.execute(trx)
     for (;;) {
-      const { rows } = await sql<ExportRow>`FETCH FORWARD ${sql.lit(batchSize)} FROM meridian_export`.execute(trx)
+      const { rows } = await sql<FormattedRow>`FETCH FORWARD ${sql.lit(batchSize)} FROM meridian_export`.execute(trx)
       if (rows.length === 0) return
       yield rows
       if (rows.length < batchSize) return

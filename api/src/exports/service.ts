@@ -3,17 +3,17 @@ import { type CurrentUser, customerScope } from '../context.ts'
 import type { DbKind } from '../db/connect.ts'
 import type { Database } from '../db/schema.ts'
 import { AppError, notFound } from '../errors.ts'
-import { csvLine } from '../lib/csv-write.ts'
+import { type CsvValue, csvLine } from '../lib/csv-write.ts'
 import { findActiveAlignment } from '../territories/queries.ts'
 import { alignmentGeojson } from '../territories/service.ts'
 import {
-  type ExportRow,
   type ExportSelection,
   exportBatchesByCursor,
   exportBatchesByKeyset,
   exportColumns,
   finishAudit,
   insertAuditStart,
+  type RowFormat,
   type RowResource,
 } from './queries.ts'
 import type { ExportFormat, ExportQuery, ExportResource } from './schema.ts'
@@ -31,6 +31,9 @@ const keysetBatch = 5_000
 
 export type ExportDownload = { body: ReadableStream<Uint8Array>; contentType: string; fileName: string }
 
+/** Formatted records (CSV lines without line ends, or GeoJSON Feature texts) in batches, plus the CSV header. */
+type RecordSource = { header: readonly string[]; batches: AsyncIterable<string[]> }
+
 /**
  * Starts an export: checks access, writes the audit row ('started'), and returns a stream that reads rows batch by
  * batch as the client consumes them (pull-based, so a slow client slows the database reads, not our memory).
@@ -45,12 +48,11 @@ export async function startExport(
   query: ExportQuery,
 ): Promise<ExportDownload> {
   const { format, bbox, alignment, token: _token, ...filter } = query
-  const scope = customerScope(user)
-  const selection: ExportSelection = { scope, filter, bbox }
+  const selection: ExportSelection = { scope: customerScope(user), filter, bbox }
   const source =
     resource === 'territories'
-      ? await territoryFeatures(db.kysely, user, alignment)
-      : { rows: rowBatches(db, resource, selection), columns: exportColumns[resource] }
+      ? await territoryRecords(db.kysely, user, alignment, format)
+      : { header: exportColumns[resource], batches: rowRecords(db, resource, format, selection) }
   const filters: Record<string, unknown> = { ...filter, ...(bbox ? { bbox } : {}) }
   if (resource === 'territories') filters.alignment = alignment
   const auditId = await insertAuditStart(db.kysely, {
@@ -62,8 +64,7 @@ export async function startExport(
     via,
   })
   const counted = { rows: 0 }
-  const chunks =
-    format === 'csv' ? csvChunks(source.columns, source.rows, counted) : geojsonChunks(source.rows, counted)
+  const chunks = format === 'csv' ? csvChunks(source, counted) : geojsonChunks(source, counted)
   const date = new Date().toISOString().slice(0, 10)
   return {
     body: auditedStream(chunks, async (status, error) => {
@@ -78,53 +79,37 @@ export async function startExport(
   }
 }
 
-function rowBatches(db: { kind: DbKind; kysely: Q }, resource: RowResource, selection: ExportSelection) {
-  return db.kind === 'postgres'
-    ? exportBatchesByCursor(db.kysely, resource, selection, cursorBatch)
-    : exportBatchesByKeyset(db.kysely, resource, selection, keysetBatch)
+async function* rowRecords(
+  db: { kind: DbKind; kysely: Q },
+  resource: RowResource,
+  format: RowFormat,
+  selection: ExportSelection,
+): AsyncGenerator<string[]> {
+  const batches =
+    db.kind === 'postgres'
+      ? exportBatchesByCursor(db.kysely, resource, format, selection, cursorBatch)
+      : exportBatchesByKeyset(db.kysely, resource, format, selection, keysetBatch)
+  for await (const batch of batches) yield batch.map((row) => row.line)
 }
 
 type Counter = { rows: number }
 
-async function* csvChunks(
-  columns: readonly string[],
-  batches: AsyncIterable<ExportRow[]>,
-  counted: Counter,
-): AsyncGenerator<string> {
-  yield csvLine(columns)
-  for await (const batch of batches) {
-    let chunk = ''
-    const values: unknown[] = new Array(columns.length)
-    for (const row of batch) {
-      for (let i = 0; i < columns.length; i++) values[i] = row[columns[i] as string]
-      chunk += csvLine(values as Parameters<typeof csvLine>[0])
-    }
+async function* csvChunks(source: RecordSource, counted: Counter): AsyncGenerator<string> {
+  yield csvLine(source.header)
+  for await (const batch of source.batches) {
+    if (batch.length === 0) continue
     counted.rows += batch.length
-    yield chunk
+    yield `${batch.join('\r\n')}\r\n`
   }
 }
 
-/** A row as a GeoJSON Feature: `lng`/`lat` (or a `geometry` column) become the geometry, the rest properties. */
-function feature(row: ExportRow): string {
-  const { id, lng, lat, geometry, ...properties } = row
-  const geom =
-    geometry !== undefined
-      ? geometry
-      : typeof lng === 'number' && typeof lat === 'number'
-        ? { type: 'Point', coordinates: [lng, lat] }
-        : null
-  return JSON.stringify({ type: 'Feature', id, geometry: geom, properties: { id, ...properties } })
-}
-
-async function* geojsonChunks(batches: AsyncIterable<ExportRow[]>, counted: Counter): AsyncGenerator<string> {
+async function* geojsonChunks(source: RecordSource, counted: Counter): AsyncGenerator<string> {
   yield '{"type":"FeatureCollection","features":[\n'
-  for await (const batch of batches) {
-    let chunk = ''
-    for (const row of batch) {
-      chunk += counted.rows === 0 ? feature(row) : `,\n${feature(row)}`
-      counted.rows++
-    }
-    yield chunk
+  for await (const batch of source.batches) {
+    if (batch.length === 0) continue
+    const joined = batch.join(',\n')
+    yield counted.rows === 0 ? joined : `,\n${joined}`
+    counted.rows += batch.length
   }
   yield '\n]}\n'
 }
@@ -171,14 +156,16 @@ function auditedStream(
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`)
 
 /**
- * Territories of the active alignment or of a draft, as rows with a polygon geometry. Planners (managers,
- * admins) export any alignment; a rep exports only the active territories assigned to them.
+ * Territories of the active alignment or of a draft (a few hundred at most, so formatted here with
+ * lib/csv-write.ts). Planners (managers, admins) export any alignment; a rep only the active territories
+ * assigned to them.
  */
-async function territoryFeatures(
+async function territoryRecords(
   db: Q,
   user: CurrentUser,
   alignment: string,
-): Promise<{ rows: AsyncIterable<ExportRow[]>; columns: readonly string[] }> {
+  format: ExportFormat,
+): Promise<RecordSource> {
   const planner = user.role === 'admin' || user.role === 'manager'
   let id: number
   if (alignment === 'active') {
@@ -193,18 +180,21 @@ async function territoryFeatures(
     if (error instanceof AppError && error.status === 404) throw notFound('draft')
     throw error
   })
-  const rows: ExportRow[] = []
-  for (const f of collection.features) {
-    if (!planner && f.properties.repId !== user.id) continue
-    const row: ExportRow = { id: f.id, geometry: f.geometry }
+  const features = collection.features.filter((f) => planner || f.properties.repId === user.id)
+  const rows = features.map((f) => {
+    const row: Record<string, CsvValue> = { id: f.id }
     for (const [key, value] of Object.entries(f.properties)) {
-      row[snakeCase(key)] = Array.isArray(value) ? value.join(' ') : value
+      row[snakeCase(key)] = Array.isArray(value) ? value.join(' ') : (value as CsvValue)
     }
-    rows.push(row)
-  }
-  const columns = ['id', ...Object.keys(rows[0] ?? { name: null }).filter((k) => k !== 'id' && k !== 'geometry')]
+    return row
+  })
+  const header = Object.keys(rows[0] ?? { id: null, name: null })
+  const records =
+    format === 'csv'
+      ? rows.map((row) => csvLine(header.map((name) => row[name])).slice(0, -2))
+      : features.map((f) => JSON.stringify(f))
   async function* once() {
-    if (rows.length > 0) yield rows
+    if (records.length > 0) yield records
   }
-  return { rows: once(), columns }
+  return { header, batches: once() }
 }
