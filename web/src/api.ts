@@ -426,44 +426,114 @@ export async function drawTerritoryPolygon(
   return response.json()
 }
 
-// --- exports and API tokens ----------------------------------------------------
+// --- field visits ------------------------------------------------------------
 
-type ExportRequest = InferRequestType<(typeof client.exports)[':resource']['$get']>
-export type ExportResource = ExportRequest['param']['resource']
-export type ExportFormat = NonNullable<ExportRequest['query']['format']>
+type Visits = typeof client.visits
+export type VisitRep = InferResponseType<Visits['reps']['$get'], 200>['items'][number]
+export type VisitSuggestions = InferResponseType<Visits['suggestions']['$get'], 200>
+export type VisitSuggestion = VisitSuggestions['items'][number]
+export type DayPlan = InferResponseType<Visits['day']['optimize']['$post'], 200>['plan']
+export type PlannedStop = DayPlan['stops'][number]
+export type OptimizeDayRequest = InferRequestType<Visits['day']['optimize']['$post']>['json']
+export type VisitStopRequest = OptimizeDayRequest['stops'][number]
+export type VisitPlace = NonNullable<OptimizeDayRequest['start']>
+export type SavedDayPlan = InferResponseType<Visits['plans'][':date']['$get'], 200>
+export type WeekRequest = InferRequestType<Visits['week']['$post']>['json']
+export type WeekPlan = InferResponseType<Visits['week']['$post'], 200>
+export type CheckInRequest = InferRequestType<Visits['check-ins']['$post']>['json']
+export type CheckInResult = InferResponseType<Visits['check-ins']['$post'], 201>
+export type VisitReport = InferResponseType<Visits['report']['$get'], 200>
 
-/**
- * Download link for an export: the browser fetches it with the session cookie and saves the streamed file.
- * Filters are the customer list's; `bbox` limits it to a map view; `alignment` picks the territories.
- */
-export function exportUrl(
-  resource: ExportResource,
-  format: ExportFormat,
-  options: { filters?: CustomerFilters; bbox?: Bbox | null; alignment?: number | 'active' } = {},
-): string {
-  const query: ExportRequest['query'] = {
-    ...(options.filters ? filterQuery(options.filters) : {}),
-    format,
-    bbox: options.bbox ? formatBbox(options.bbox) : undefined,
-    alignment: options.alignment === undefined ? undefined : String(options.alignment),
-  }
-  return `/api/exports/${resource}?${toQueryString(query)}`
-}
-
-export type ApiToken = InferResponseType<typeof client.tokens.$get, 200>['items'][number]
-export type CreatedApiToken = InferResponseType<typeof client.tokens.$post, 201>
-
-export async function listApiTokens(signal?: AbortSignal): Promise<ApiToken[]> {
-  const response = await send(client.tokens.$get(undefined, withSignal(signal)))
+export async function listVisitReps(signal?: AbortSignal): Promise<VisitRep[]> {
+  const response = await send(client.visits.reps.$get(undefined, withSignal(signal)))
   return (await response.json()).items
 }
 
-export async function createApiToken(input: { name: string; expiresInDays?: number }): Promise<CreatedApiToken> {
-  const response = await send(client.tokens.$post({ json: input }))
+export async function getVisitSuggestions(
+  query: { date: string; repId?: number; lng?: number; lat?: number; limit?: number },
+  signal?: AbortSignal,
+): Promise<VisitSuggestions> {
+  const response = await send(
+    client.visits.suggestions.$get(
+      {
+        query: {
+          date: query.date,
+          repId: query.repId === undefined ? undefined : String(query.repId),
+          lng: query.lng === undefined ? undefined : String(query.lng),
+          lat: query.lat === undefined ? undefined : String(query.lat),
+          limit: query.limit === undefined ? undefined : String(query.limit),
+        },
+      },
+      withSignal(signal),
+    ),
+  )
   return response.json()
 }
 
-export async function revokeApiToken(id: number): Promise<void> {
-  await send(client.tokens[':id'].$delete({ param: { id: String(id) } }))
+export async function optimizeVisitDay(input: OptimizeDayRequest): Promise<DayPlan> {
+  const response = await send(client.visits.day.optimize.$post({ json: input }))
+  return (await response.json()).plan
 }
 
+export async function retimeVisitDay(input: OptimizeDayRequest & { order: number[] }): Promise<DayPlan> {
+  const response = await send(client.visits.day.retime.$post({ json: input }))
+  return (await response.json()).plan
+}
+
+export async function getSavedDayPlan(
+  date: string,
+  repId?: number,
+  signal?: AbortSignal,
+): Promise<SavedDayPlan | null> {
+  try {
+    const response = await send(
+      client.visits.plans[':date'].$get(
+        { param: { date }, query: { repId: repId === undefined ? undefined : String(repId) } },
+        withSignal(signal),
+      ),
+    )
+    return await response.json()
+  } catch (error) {
+    if (isApiError(error) && error.code === 'plan_not_found') return null
+    throw error
+  }
+}
+
+export async function saveDayPlan(
+  input: OptimizeDayRequest & { order?: number[]; expectedVersion: number },
+): Promise<SavedDayPlan> {
+  const response = await send(client.visits.plans.$put({ json: input }))
+  return response.json()
+}
+
+export async function getGoogleMapsLinks(date: string, repId?: number): Promise<string[]> {
+  const response = await send(
+    client.visits.plans[':date'].google.$get({
+      param: { date },
+      query: { repId: repId === undefined ? undefined : String(repId) },
+    }),
+  )
+  return (await response.json()).links
+}
+
+/** Download URL of a saved plan as GPX or iCalendar. */
+export function visitPlanFileUrl(date: string, format: 'gpx' | 'ics', repId?: number): string {
+  return `/api/visits/plans/${date}/${format}?${toQueryString({ repId: repId === undefined ? undefined : String(repId) })}`
+}
+
+export async function planVisitWeek(input: WeekRequest): Promise<WeekPlan> {
+  const response = await send(client.visits.week.$post({ json: input }))
+  return response.json()
+}
+
+export async function checkInVisit(input: CheckInRequest): Promise<CheckInResult> {
+  const response = await send(client.visits['check-ins'].$post({ json: input }))
+  return response.json()
+}
+
+export async function getVisitReport(weekStart: string, weeks: number, signal?: AbortSignal): Promise<VisitReport> {
+  const response = await send(
+    client.visits.report.$get({ query: { weekStart, weeks: String(weeks) } }, withSignal(signal)),
+  )
+  return response.json()
+}

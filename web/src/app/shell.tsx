@@ -30,6 +30,7 @@ import { buildRegionLabels, regionLabelsLayer } from '../features/regions/region
 import { useStates } from '../features/regions/use-states'
 import { MyTerritoryView } from '../features/territories/my-territory-view'
 import { TerritoriesView } from '../features/territories/territories-view'
+import { VisitsView } from '../features/visits/visits-view'
 import { formatCentsCompact, formatCount, formatDollarsCompact } from '../lib/format'
 import { useDebouncedValue } from '../lib/use-debounced-value'
 import { setStatesData } from '../map/basemap'
@@ -63,9 +64,10 @@ function isDensityCell(object: unknown): object is DensityCell {
   return typeof object === 'object' && object !== null && 'h3' in object && 'customers' in object
 }
 
-type AppView = 'customers' | 'territories'
+type AppView = 'customers' | 'territories' | 'visits'
 
 function viewFromHash(): AppView {
+  if (window.location.hash === '#visits') return 'visits'
   return window.location.hash === '#territories' ? 'territories' : 'customers'
 }
 
@@ -79,12 +81,14 @@ export function Shell({ user }: { user: User }) {
   }, [])
   const navigate = useCallback((next: AppView) => {
     setView(next)
-    window.history.replaceState(null, '', next === 'territories' ? '#territories' : window.location.pathname)
+    window.history.replaceState(null, '', next === 'customers' ? window.location.pathname : `#${next}`)
   }, [])
   return (
     <div className="app">
       <TopBar user={user} view={view} onNavigate={navigate} />
-      {view === 'territories' ? (
+      {view === 'visits' && user.role !== 'marketer' ? (
+        <VisitsView user={user} />
+      ) : view === 'territories' ? (
         canPlanTerritories(user.role) ? (
           <TerritoriesView />
         ) : (

@@ -2,7 +2,7 @@ import type { Role, User } from '../api'
 import { UserMenu } from '../features/auth/user-menu'
 import { LogoMark } from '../ui/icons'
 
-type View = 'customers' | 'territories'
+type View = 'customers' | 'territories' | 'visits'
 
 /** Managers and admins plan territories; everyone else sees the territory they are assigned. */
 export function canPlanTerritories(role: Role): boolean {
@@ -21,6 +21,8 @@ export function TopBar({ user, view, onNavigate }: TopBarProps) {
     { id: 'customers', label: 'Customers', testId: 'nav-customers' },
     { id: 'territories', label: territoriesLabel, testId: 'nav-territories' },
   ]
+  // Marketers do not plan field visits.
+  if (user.role !== 'marketer') items.push({ id: 'visits', label: 'Visits', testId: 'nav-visits' })
   return (
     <header className="top-bar">
       <div className="brand">

@@ -26,6 +26,13 @@ export const deckLayerIds = {
   territoriesLabels: 'territories-labels',
   territoriesDraw: 'territories-draw',
   territoriesDrawVertices: 'territories-draw-vertices',
+  visitsCandidates: 'visits-candidates',
+  visitsRouteCasing: 'visits-route-casing',
+  visitsRoute: 'visits-route',
+  visitsEnds: 'visits-ends',
+  visitsStops: 'visits-stops',
+  visitsStopNumbers: 'visits-stop-numbers',
+  visitsEtas: 'visits-etas',
 } as const
 
 /** Zoom at which the map switches from H3 density to individual customer points. */

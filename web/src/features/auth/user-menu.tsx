@@ -1,9 +1,7 @@
-import { useState } from 'react'
 import type { User } from '../../api'
 import { humanize } from '../../lib/format'
 import { Button } from '../../ui/button'
 import { LogoutIcon } from '../../ui/icons'
-import { ApiTokensDialog } from '../exports/api-tokens-dialog'
 import { useLogout } from './use-session'
 
 function initials(name: string): string {
@@ -15,7 +13,6 @@ function initials(name: string): string {
 
 export function UserMenu({ user }: { user: User }) {
   const logoutMutation = useLogout()
-  const [tokensOpen, setTokensOpen] = useState(false)
   return (
     <div className="user-menu" data-testid="user-menu">
       <span className="visually-hidden">Signed in as</span>
@@ -26,10 +23,6 @@ export function UserMenu({ user }: { user: User }) {
         <span className="user-menu-name">{user.name}</span>
         <span className="user-menu-role">{humanize(user.role)}</span>
       </span>
-      <Button size="sm" variant="ghost" onClick={() => setTokensOpen(true)} data-testid="api-tokens-open">
-        API tokens
-      </Button>
-      {tokensOpen ? <ApiTokensDialog onClose={() => setTokensOpen(false)} /> : null}
       <Button
         size="sm"
         variant="ghost"
