@@ -349,7 +349,10 @@ export function VisitsView({ user }: { user: User }) {
           </div>
 
           {tab === 'report' ? (
-            <VisitReportTable />
+            <p className="muted visits-report-note">
+              Planned stops come from saved day plans; done visits from check-ins. “Of planned” counts check-ins at a
+              stop of that day’s plan, “on site” those within 200 m of the customer.
+            </p>
           ) : (
             <>
               <section className="visits-section" aria-label="Day settings">
@@ -551,7 +554,12 @@ export function VisitsView({ user }: { user: User }) {
         </div>
       </aside>
 
-      <main className="map-area visits-map-area" aria-label="Visit map">
+      {tab === 'report' ? (
+        <main className="visits-report-main" aria-label="Planned versus done">
+          <VisitReportTable />
+        </main>
+      ) : null}
+      <main className="map-area visits-map-area" aria-label="Visit map" hidden={tab === 'report'}>
         <VisitsMap
           candidates={candidates}
           plan={tab === 'day' ? plan : null}
