@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { rootDir } from '../../api/src/env.ts'
 
-export type RunningServer = { url: string; stop: () => Promise<void>; output: () => string }
+export type RunningServer = {
+  url: string
+  stop: () => Promise<void>
+  output: () => string
+  /** SIGKILL, as a crash or `kill -9` would; resolves when the process is gone. */
+  crash?: () => Promise<void>
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -66,6 +72,12 @@ export async function spawnServer(
   return {
     url,
     output: () => log,
+    crash: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGKILL')
+      await exited
+    },
     stop: async () => {
       if (child.exitCode !== null) return
       const exited = new Promise((resolve) => child.once('exit', resolve))

@@ -14,6 +14,7 @@ import { csvLine } from '../lib/csv-write.ts'
 import { customerH3Cells } from '../lib/h3.ts'
 import { ByteScanError, ByteScanner, sampleBytes } from './byte-scan.ts'
 import { CsvError, CsvParser, type CsvRecord, detectDelimiter, looksLikeFormula, looksLikeHeader } from './csv-parse.ts'
+import { createDecoder, type ImportEncoding } from './encoding.ts'
 import {
   type ImportEntity,
   type ImportMode,
@@ -155,8 +156,8 @@ export async function receiveUpload(
 
 type Analysis = { delimiter: string; hasHeader: boolean; columns: string[]; records: CsvRecord[] }
 
-function analyseSample(sample: Uint8Array, encoding: string, complete: boolean): Analysis {
-  const text = new TextDecoder(encoding).decode(sample)
+function analyseSample(sample: Uint8Array, encoding: ImportEncoding, complete: boolean): Analysis {
+  const text = createDecoder(encoding).decode(sample)
   // Without the file's end, the last line of the sample may be cut: keep complete records only.
   const usable = complete ? text : text.slice(0, Math.max(text.lastIndexOf('\n'), 0))
   const delimiter = detectDelimiter(usable)
@@ -439,7 +440,7 @@ export async function runImport(db: Db, user: CurrentUser, queued: ImportJob): P
 
 /** Records of the file after the header, in batches, streamed: memory stays bounded by one batch. */
 async function* readBatches(job: ImportJob): AsyncGenerator<{ rows: PreparedInput[]; lastLine: number }> {
-  const decoder = new TextDecoder(job.encoding)
+  const decoder = createDecoder(job.encoding)
   const parser = new CsvParser(job.delimiter)
   let skipHeader = job.hasHeader
   let batch: PreparedInput[] = []
