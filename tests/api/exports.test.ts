@@ -167,6 +167,21 @@ describe('GET /api/exports/customers as CSV', () => {
       expect(/^[=+\-@\t\r]/.test(written)).toBe(false)
       expect(restoreNeutralisedField(written)).toBe(name)
     }
+    // A trigger in a later text column of an otherwise plain row is caught too.
+    const plainId =
+      (
+        await sql<{
+          id: number
+        }>`SELECT id FROM customer WHERE id <> ALL(${ids}::bigint[]) ORDER BY id LIMIT 1`.execute(ctx.app.db.kysely)
+      ).rows[0]?.id ?? 0
+    await sql`UPDATE customer SET consent_mail_source = '-cmd|calc', name = 'Plain Name' WHERE id = ${plainId}`.execute(
+      ctx.app.db.kysely,
+    )
+    const again = parseCsv(await (await ctx.app.request('/api/exports/customers', { as: admin })).text())
+    const header = again[0] ?? []
+    const plainRow = again.find((row) => Number(row[0]) === plainId) ?? []
+    expect(plainRow[header.indexOf('consent_mail_source')]).toBe("'-cmd|calc")
+    expect(plainRow[header.indexOf('name')]).toBe('Plain Name')
     // Numbers are not text: a negative longitude stays a number a spreadsheet can compute with.
     expect(records.some((r) => /^-\d+\.\d+$/.test(r.lng ?? ''))).toBe(true)
   })
