@@ -1,8 +1,20 @@
 import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
+import { h3Column } from '../../api/src/territories/units.ts'
 import { useTestApp } from '../support/app.ts'
+
+// h3-js is a dependency of the API package, not of the test root: load it from there.
+const { cellToLatLng, cellToParent, getResolution, isValidCell } = createRequire(
+  new URL('../../api/package.json', import.meta.url),
+)('h3-js') as {
+  cellToLatLng: (cell: string) => [number, number]
+  cellToParent: (cell: string, res: number) => string
+  getResolution: (cell: string) => number
+  isValidCell: (cell: string) => boolean
+}
 
 const ctx = useTestApp()
 const manager = 'manager@meridian.test'
@@ -12,6 +24,8 @@ type Territory = {
   id: number
   name: string
   repId: number | null
+  regionName: string | null
+  districtName: string | null
   unitIds: string[]
   metrics: { customers: number; deviationPct: number; contiguous: boolean }
 }
@@ -67,13 +81,71 @@ describe('POST /api/territories/balance', () => {
     expect(ids.every((id) => /^85[0-9a-f]{13}$/.test(id))).toBe(true)
   })
 
+  it.each([4, 6, 8])('balances H3 cells at resolution %i derived from each customer’s r9 cell', async (res) => {
+    const bbox = [-75, 40, -73, 41.5]
+    const draft = await balance({ units: `h3:${res}`, scope: { bbox }, k: 2, measure: 'customers' })
+    const ids = draft.territories.flatMap((t) => t.unitIds)
+    expect(ids.length).toBeGreaterThan(2)
+    expect(ids.every((id) => isValidCell(id) && getResolution(id) === res)).toBe(true)
+    const { rows } = await sql<{ r9: string }>`
+      SELECT h3_r9::text AS r9 FROM customer
+      WHERE geom && ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)`.execute(ctx.app.db.kysely)
+    expect(rows.length).toBeGreaterThan(0)
+    expect(draft.territories.reduce((a, t) => a + t.metrics.customers, 0)).toBe(rows.length)
+    // Every customer's cell at this resolution (h3-js from the stored r9 cell) is one of the draft's units.
+    const units = new Set(ids)
+    const parents = rows.map((r) => cellToParent(BigInt(r.r9).toString(16), res))
+    expect(parents.filter((cell) => !units.has(cell))).toEqual([])
+  })
+
+  it('derives the same parent cells of r9 in SQL as h3-js for every customer at resolutions 4, 6 and 8', async () => {
+    const { rows } = await sql<{ r9: string; r4: string; r6: string; r8: string }>`
+      SELECT c.h3_r9::text AS r9, ${h3Column(4)}::text AS r4, ${h3Column(6)}::text AS r6, ${h3Column(8)}::text AS r8
+      FROM customer c ORDER BY c.id`.execute(ctx.app.db.kysely)
+    expect(rows.length).toBeGreaterThan(100)
+    const hex = (decimal: string) => BigInt(decimal).toString(16)
+    for (const row of rows) {
+      const r9 = hex(row.r9)
+      expect([hex(row.r4), hex(row.r6), hex(row.r8)]).toEqual([4, 6, 8].map((res) => cellToParent(r9, res)))
+    }
+  })
+
+  it('activates an H3 resolution-6 plan and gives a new customer the owner of the cell it falls in', async () => {
+    const bbox = [-75, 40, -73, 41.5]
+    const draft = await balance({ units: 'h3:6', scope: { bbox }, k: 2, measure: 'customers' })
+    const activated = await call(`/api/territories/drafts/${draft.draft.id}/activate`, {
+      method: 'POST',
+      body: JSON.stringify({ version: draft.draft.version }),
+    })
+    expect(activated.status).toBe(200)
+    const withRep = activated.body.territories.find((t: Territory) => t.repId !== null) as Territory | undefined
+    if (!withRep) throw new Error('no territory with a rep')
+    const [lat, lng] = cellToLatLng(withRep.unitIds[0] ?? '')
+    const created = await call('/api/customers', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'Hex Six Supply',
+        industry: 'Retail',
+        segment: 'smb',
+        status: 'prospect',
+        lng,
+        lat,
+      }),
+    })
+    expect(created.status, JSON.stringify(created.body)).toBe(201)
+    expect(created.body.customer.ownerId).toBe(withRep.repId)
+    const history = await call(`/api/customers/${created.body.customer.id}/owner-history`)
+    expect(history.body.items[0]).toMatchObject({ territoryName: withRep.name })
+  })
+
   it.each([
     [{ units: 'county', scope: { states }, k: 0 }, 400, 'validation_failed'],
     [{ units: 'county', scope: { states: ['DE'] }, k: 4 }, 400, 'k_out_of_range'],
     [{ units: 'county', scope: { states: ['ZZ'] }, k: 2 }, 400, 'unknown_state'],
     [{ units: 'county', scope: { bbox: [-40, 30, -39, 31] }, k: 2 }, 400, 'empty_scope'],
     [{ units: 'county', scope: {}, k: 2 }, 400, 'validation_failed'],
-    [{ units: 'h3:4', scope: { states }, k: 2 }, 400, 'validation_failed'],
+    [{ units: 'h3:9', scope: { states }, k: 2 }, 400, 'validation_failed'],
+    [{ units: 'h3:2', scope: { states }, k: 2 }, 400, 'validation_failed'],
     [{ units: 'county', scope: { bbox: [10, 0, 5, 1] }, k: 2 }, 400, 'validation_failed'],
   ])('rejects %j with %i %s', async (body, status, code) => {
     const res = await call('/api/territories/balance', { method: 'POST', body: JSON.stringify(body) })
@@ -123,13 +195,82 @@ describe('drafts', () => {
     expect(stale.body.error.message).toMatch(/reload/i)
   })
 
-  it('round-trips through GeoJSON keeping names, reps and units', async () => {
+  it('re-scores moves from the moved units alone with the same result as scoring the whole draft', async () => {
+    const draft = await balance({ units: 'county', scope: { states: ['PA'] }, k: 3, measure: 'workload' })
+    let version = draft.draft.version
+    let after = draft
+    // Units on the border between territories 0 and 1 move back and forth, one split leaves a territory in pieces.
+    const [a, b] = draft.territories
+    if (!a || !b) throw new Error('territories expected')
+    for (const [unitId, territoryId] of [
+      [a.unitIds[0], b.id],
+      [a.unitIds[1], b.id],
+      [b.unitIds[2], a.id],
+      [a.unitIds[0], a.id],
+    ] as const) {
+      const res = await call(`/api/territories/drafts/${draft.draft.id}/units`, {
+        method: 'PATCH',
+        body: JSON.stringify({ version, moves: [{ unitId, territoryId }] }),
+      })
+      expect(res.status, JSON.stringify(res.body)).toBe(200)
+      after = res.body as Draft
+      version = after.draft.version
+    }
+    // Forget the running totals: the next read scores every territory from its unit snapshots.
+    await sql`UPDATE alignment_territory SET totals = NULL, perimeter_km = NULL, contiguous = NULL WHERE alignment_id = ${draft.draft.id}`.execute(
+      ctx.app.db.kysely,
+    )
+    const full = (await call(`/api/territories/drafts/${draft.draft.id}`)).body as Draft
+    const view = (d: Draft) =>
+      d.territories.map((t) => {
+        const m = t.metrics as Record<string, unknown>
+        return [
+          t.unitIds.length,
+          m.customers,
+          m.revenue12mCents,
+          m.population,
+          m.workloadHours,
+          m.areaKm2,
+          m.contiguous,
+          m.compactness,
+        ]
+      })
+    expect(view(after)).toEqual(view(full))
+    expect(after.balance.maxDeviationPct).toBe(full.balance.maxDeviationPct)
+    // A move into stale totals re-scores the whole draft once and stores the totals again.
+    const res = await call(`/api/territories/drafts/${draft.draft.id}/units`, {
+      method: 'PATCH',
+      body: JSON.stringify({ version, moves: [{ unitId: a.unitIds[1], territoryId: a.id }] }),
+    })
+    expect(res.status).toBe(200)
+    const stored = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM alignment_territory WHERE alignment_id = ${draft.draft.id} AND totals IS NOT NULL`.execute(
+      ctx.app.db.kysely,
+    )
+    expect(stored.rows[0]?.n).toBe(3)
+  })
+
+  it('round-trips through GeoJSON keeping names, reps, regions, districts and units', async () => {
     const draft = await balance({ units: 'county', scope: { states: ['CT', 'RI'] }, k: 2 })
     const renamed = await call(`/api/territories/drafts/${draft.draft.id}/territories/${draft.territories[0]?.id}`, {
       method: 'PATCH',
-      body: JSON.stringify({ version: draft.draft.version, name: 'Shoreline', districtName: 'New England' }),
+      body: JSON.stringify({
+        version: draft.draft.version,
+        name: 'Shoreline',
+        regionName: 'East',
+        districtName: 'New England',
+      }),
     })
     expect(renamed.status).toBe(200)
+    const second = await call(`/api/territories/drafts/${draft.draft.id}/territories/${draft.territories[1]?.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ version: renamed.body.draft.version, regionName: 'East', districtName: null }),
+    })
+    expect(second.status).toBe(200)
+    expect(second.body.territories.map((t: Territory) => [t.regionName, t.districtName])).toEqual([
+      ['East', 'New England'],
+      ['East', null],
+    ])
     const exported = await ctx.app.request(`/api/territories/drafts/${draft.draft.id}.geojson`, { as: manager })
     expect(exported.status).toBe(200)
     expect(exported.headers.get('content-type')).toMatch(/geo\+json/)
@@ -138,13 +279,72 @@ describe('drafts', () => {
     expect(['Polygon', 'MultiPolygon']).toContain(collection.features[0].geometry.type)
     const imported = await call('/api/territories/import', { method: 'POST', body: JSON.stringify(collection) })
     expect(imported.status).toBe(201)
-    const summary = (d: Draft) => d.territories.map((t) => [t.name, t.repId, [...t.unitIds].sort()])
-    expect(summary(imported.body as Draft)).toEqual(summary(renamed.body as Draft))
+    expect(collection.features[0].properties).toMatchObject({ regionName: 'East', districtName: 'New England' })
+    const summary = (d: Draft) =>
+      d.territories.map((t) => [t.name, t.repId, t.regionName, t.districtName, [...t.unitIds].sort()])
+    expect(summary(imported.body as Draft)).toEqual(summary(second.body as Draft))
     expect((imported.body as Draft).territories[0]?.name).toBe('Shoreline')
   })
 })
 
 describe('activation', () => {
+  it('previews, live, how many customers would change owner, and activation then moves exactly those', async () => {
+    const draft = await balance({ units: 'county', scope: { states: ['NJ', 'CT'] }, k: 2, name: 'Preview plan' })
+    const [a, b] = draft.territories
+    if (!a || !b) throw new Error('two territories expected')
+    // Make territory b vacant and give one of a's customers to someone else, so both kinds of change show.
+    const vacated = await call(`/api/territories/drafts/${draft.draft.id}/territories/${b.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ version: draft.draft.version, repId: null }),
+    })
+    expect(vacated.status).toBe(200)
+    const url = `/api/territories/drafts/${draft.draft.id}/activation-preview`
+    const preview = await call(url)
+    expect(preview.status).toBe(200)
+    const expected = await sql<{ territory: number; customers: number; changing: number }>`
+      SELECT t.id AS territory, count(*)::int AS customers,
+             count(*) FILTER (WHERE c.owner_id IS DISTINCT FROM t.rep_id)::int AS changing
+      FROM customer c JOIN alignment_unit u ON u.alignment_id = ${draft.draft.id} AND u.unit_id = c.county_fips
+      JOIN alignment_territory t ON t.id = u.territory_id GROUP BY t.id`.execute(ctx.app.db.kysely)
+    const byTerritory = new Map(expected.rows.map((r) => [r.territory, r]))
+    const items = preview.body.territories as { territoryId: number; customers: number; changingOwner: number }[]
+    expect(items.map((t) => t.territoryId)).toEqual([a.id, b.id])
+    for (const t of items) {
+      expect(t.customers).toBe(byTerritory.get(t.territoryId)?.customers ?? 0)
+      expect(t.changingOwner).toBe(byTerritory.get(t.territoryId)?.changing ?? 0)
+    }
+    const vacantCustomers = byTerritory.get(b.id)?.customers ?? 0
+    expect(vacantCustomers).toBeGreaterThan(0)
+    expect(preview.body.customersLeftWithoutOwner).toBe(byTerritory.get(b.id)?.changing)
+    // Live: a customer changing hands after the draft was made changes the preview at once.
+    const moved = await sql<{ id: number; owner: number | null }>`
+      SELECT c.id, c.owner_id AS owner FROM customer c
+      JOIN alignment_unit u ON u.alignment_id = ${draft.draft.id} AND u.unit_id = c.county_fips
+      WHERE u.territory_id = ${a.id} AND c.owner_id IS NOT DISTINCT FROM ${a.repId} ORDER BY c.id LIMIT 1`.execute(
+      ctx.app.db.kysely,
+    )
+    const customer = moved.rows[0]
+    if (customer) {
+      const other = await ctx.app.userId('rep9@meridian.test')
+      await sql`UPDATE customer SET owner_id = ${other === a.repId ? await ctx.app.userId('rep8@meridian.test') : other} WHERE id = ${customer.id}`.execute(
+        ctx.app.db.kysely,
+      )
+      const again = await call(url)
+      expect(again.body.customersChangingOwner).toBe(preview.body.customersChangingOwner + 1)
+      preview.body = again.body
+    }
+    expect((await call(url, { as: 'rep1@meridian.test' })).status).toBe(403)
+    expect((await call('/api/territories/drafts/999999/activation-preview')).status).toBe(404)
+
+    const activated = await call(`/api/territories/drafts/${draft.draft.id}/activate`, {
+      method: 'POST',
+      body: JSON.stringify({ version: vacated.body.draft.version }),
+    })
+    expect(activated.status).toBe(200)
+    expect(activated.body.activation.customersReassigned).toBe(preview.body.customersChangingOwner)
+    expect((await call(url)).body.customersChangingOwner).toBe(0)
+  })
+
   it('reassigns owners by territory, keeps history, restores the previous alignment, and assigns new customers', async () => {
     const first = await balance({ units: 'county', scope: { states }, k: 3, name: 'Plan A' })
     const activated = await call(`/api/territories/drafts/${first.draft.id}/activate`, {
@@ -251,6 +451,46 @@ describe('hand-drawn polygons', () => {
       body: JSON.stringify({ version: draft.draft.version, geometry }),
     })
 
+  it('returns the drawn area, and an edited outline with a corner dragged out takes in one more county', async () => {
+    const draft = await balance({ units: 'county', scope: { states: ['CT', 'MA', 'RI'] }, k: 2 })
+    const [target, other] = draft.territories
+    if (!target || !other) throw new Error('two territories expected')
+    const { rows } = await sql<{ id: string; lng: number; lat: number }>`
+      SELECT id, ST_X(centroid) AS lng, ST_Y(centroid) AS lat FROM region
+      WHERE level = 'county' AND id = ANY(${other.unitIds}::text[]) ORDER BY id`.execute(ctx.app.db.kysely)
+    const [x, y] = rows
+    if (!x || !y) throw new Error('two counties expected')
+    const d = 0.03
+    const square: [number, number][] = [
+      [x.lng - d, x.lat - d],
+      [x.lng + d, x.lat - d],
+      [x.lng + d, x.lat + d],
+      [x.lng - d, x.lat + d],
+    ]
+    const drawn = await draw(draft, target.id, { type: 'Polygon', coordinates: [[...square, square[0]]] })
+    expect(drawn.status).toBe(200)
+    const afterDraw = drawn.body.territories.find((t: Territory) => t.id === target.id)
+    expect(afterDraw.unitIds).toContain(x.id)
+    expect(afterDraw.unitIds).not.toContain(y.id)
+    expect(afterDraw.drawnArea.type).toBe('MultiPolygon')
+    expect(afterDraw.drawnArea.coordinates[0][0]).toHaveLength(5)
+    // The manager drags a corner past county y: the outline is the hull of the square and that point.
+    const corner: [number, number] = [y.lng + (y.lng - x.lng) * 0.2, y.lat + (y.lat - x.lat) * 0.2]
+    const hull = await sql<{ geojson: string }>`
+      SELECT ST_AsGeoJSON(ST_ConvexHull(ST_Collect(ST_GeomFromGeoJSON(${JSON.stringify({
+        type: 'MultiPoint',
+        coordinates: [...square, corner],
+      })}))), 6) AS geojson`.execute(ctx.app.db.kysely)
+    const edited = JSON.parse(hull.rows[0]?.geojson ?? 'null')
+    const res = await draw(drawn.body as Draft, target.id, edited)
+    expect(res.status, JSON.stringify(res.body)).toBe(200)
+    const afterEdit = res.body.territories.find((t: Territory) => t.id === target.id)
+    expect(afterEdit.unitIds).toContain(y.id)
+    expect(afterEdit.drawnArea.coordinates[0][0]).toEqual(edited.coordinates[0])
+    expect(afterEdit.metrics.units).toBe(afterEdit.unitIds.length)
+    expect(res.body.draft.version).toBe(drawn.body.draft.version + 1)
+  })
+
   it('closes an open ring, says so, and moves the units inside into the territory', async () => {
     const draft = await balance({ units: 'county', scope: { states: ['CT'] }, k: 2 })
     const target = draft.territories.find((t) => !t.unitIds.includes('09003')) ?? draft.territories[1]
@@ -316,7 +556,7 @@ describe('locked territories', () => {
 describe('compactness', () => {
   it('gives Colorado as one territory a Polsby–Popper score near that of its 610 × 450 km rectangle', async () => {
     const draft = await balance({ units: 'county', scope: { states: ['CO'] }, k: 1 })
-    const score = (draft.territories[0]?.metrics as unknown as { compactness: number }).compactness
+    const score = (draft.territories[0]?.metrics as unknown as { compactness: number } | undefined)?.compactness
     // A 610 × 450 km rectangle scores 4π·274,500 / 2,120² ≈ 0.77.
     expect(score).toBeGreaterThan(0.7)
     expect(score).toBeLessThan(0.8)

@@ -22,6 +22,9 @@ type DraftDetail = {
     id: number
     name: string
     repName: string | null
+    regionName: string | null
+    districtName: string | null
+    drawnArea: { type: 'MultiPolygon'; coordinates: [number, number][][][] } | null
     unitIds: string[]
     metrics: { customers: number }
   }[]
@@ -221,6 +224,83 @@ describe('a manager plans territories in the browser', () => {
     await page.screenshot({ path: screenshotPath('territories-02b-draw.png') })
   })
 
+  it('drags a corner of the drawn area and adds one, and a county with customers joins the territory', async () => {
+    const before = await getDraft(draftId)
+    const mine = before.territories.find((t) => t.id === b.id)
+    const ring = mine?.drawnArea?.coordinates[0]?.[0]?.slice(0, -1) ?? []
+    expect(ring.length).toBeGreaterThanOrEqual(3)
+    const centre: [number, number] = [
+      ring.reduce((s, c) => s + c[0], 0) / ring.length,
+      ring.reduce((s, c) => s + c[1], 0) / ring.length,
+    ]
+    // The nearest county of another territory that holds customers.
+    const unitsRes = await page.request.get(`${server.url}/api/territories/drafts/${draftId}/units`)
+    const withCustomers = new Set(
+      ((await unitsRes.json()).items as { unitId: string; territoryId: number; customers: number }[])
+        .filter((u) => u.territoryId !== b.id && u.customers > 0)
+        .map((u) => u.unitId),
+    )
+    let goal: { unitId: string; at: [number, number]; d: number } | null = null
+    for (const unitId of withCustomers) {
+      const at = await unitCentroid(unitId)
+      if (!at) continue
+      const d = Math.hypot(at[0] - centre[0], at[1] - centre[1])
+      if (d > 0.15 && (!goal || d < goal.d)) goal = { unitId, at, d }
+    }
+    if (!goal) throw new Error('no county with customers near the drawn area')
+    const { unitId, at } = goal
+    const row = page.locator(`[data-testid="territory-row"][data-territory-id="${b.id}"]`)
+    if (!((await row.getAttribute('class')) ?? '').includes('is-target')) {
+      await row.getByTestId('territory-select-target').click()
+    }
+    await page.evaluate((c) => (window as unknown as TestHooks).__meridian?.map.jumpTo({ center: c, zoom: 7.5 }), [
+      (centre[0] + at[0]) / 2,
+      (centre[1] + at[1]) / 2,
+    ] as [number, number])
+    await page.waitForTimeout(600)
+    await page.getByTestId('territory-area-edit').click()
+    const box = await page.getByTestId('map').boundingBox()
+    if (!box) throw new Error('map not ready')
+    const screen = async (c: [number, number]) => {
+      const p = await page.evaluate((q) => (window as unknown as TestHooks).__meridian?.map.project(q), c)
+      if (!p) throw new Error('map not ready')
+      return { x: box.x + p.x, y: box.y + p.y }
+    }
+    const c = await screen(centre)
+    const g = await screen(at)
+    const corners = await Promise.all(ring.map((v) => screen(v)))
+    // The corner that points most towards the county moves past it, so the county's centre falls inside.
+    const dot = (p: { x: number; y: number }) => (p.x - c.x) * (g.x - c.x) + (p.y - c.y) * (g.y - c.y)
+    const index = corners.reduce((best, p, i) => (dot(p) > dot(corners[best] ?? p) ? i : best), 0)
+    const from = corners[index] ?? c
+    const to = { x: c.x + (g.x - c.x) * 1.4, y: c.y + (g.y - c.y) * 1.4 }
+    await page.mouse.move(from.x, from.y)
+    await page.mouse.down()
+    await page.mouse.move(to.x, to.y, { steps: 8 })
+    await page.mouse.up()
+    // Drag the middle of the edge after the next corner a little outwards: a new corner.
+    const a2 = corners[(index + 1) % corners.length] ?? c
+    const b2 = corners[(index + 2) % corners.length] ?? c
+    const middle = { x: (a2.x + b2.x) / 2, y: (a2.y + b2.y) / 2 }
+    await page.mouse.move(middle.x, middle.y)
+    await page.mouse.down()
+    await page.mouse.move(middle.x + (middle.x - c.x) * 0.3, middle.y + (middle.y - c.y) * 0.3, { steps: 4 })
+    await page.mouse.up()
+    await page.screenshot({ path: screenshotPath('territories-02c-edit-area.png') })
+    await page.getByTestId('territory-area-save').click()
+
+    await expect
+      .poll(async () => (await getDraft(draftId)).draft.version, { timeout: 30_000 })
+      .toBe(before.draft.version + 1)
+    const after = await getDraft(draftId)
+    const edited = after.territories.find((t) => t.id === b.id)
+    expect(edited?.unitIds).toContain(unitId)
+    expect(edited?.drawnArea?.coordinates[0]?.[0]?.length).toBe(ring.length + 2) // one more corner, closed
+    expect(edited?.metrics.customers).toBeGreaterThan(mine?.metrics.customers ?? 0)
+    await expect.poll(() => customersShown(b.id)).toBe(edited?.metrics.customers)
+    await expect.poll(() => page.getByTestId('territory-area-save').count()).toBe(0)
+  })
+
   it('shows a version conflict when someone else edited the draft, and reloads it', async () => {
     const current = await getDraft(draftId)
     // Another planner renames a territory meanwhile.
@@ -247,12 +327,50 @@ describe('a manager plans territories in the browser', () => {
     await expect.poll(() => page.getByTestId('territory-table').textContent()).toContain('Renamed elsewhere')
   })
 
+  it('puts a territory into a region and district inline and sees the table grouped with subtotals', async () => {
+    const row = () => page.locator(`[data-testid="territory-row"][data-territory-id="${a.id}"]`)
+    for (const [field, value] of [
+      ['territory-region', 'Northeast'],
+      ['territory-district', 'Metro'],
+    ] as const) {
+      const version = (await getDraft(draftId)).draft.version
+      await row().getByTestId(field).click()
+      await row().getByTestId(`${field}-input`).fill(value)
+      await row().getByTestId(`${field}-input`).press('Enter')
+      await expect.poll(async () => (await getDraft(draftId)).draft.version, { timeout: 15_000 }).toBe(version + 1)
+    }
+    const detail = await getDraft(draftId)
+    const named = detail.territories.find((t) => t.id === a.id)
+    expect([named?.regionName, named?.districtName]).toEqual(['Northeast', 'Metro'])
+    // Grouped: the named region first, then the territories without one, each with its customers summed.
+    const regions = page.getByTestId('territory-region-row')
+    await expect.poll(() => regions.count()).toBe(2)
+    expect(await regions.first().getAttribute('data-name')).toBe('Northeast')
+    const subtotal = (await regions.first().getByTestId('territory-region-customers').textContent()) ?? ''
+    expect(Number(subtotal.replace(/[^0-9]/g, ''))).toBe(named?.metrics.customers)
+    const others = detail.territories.filter((t) => t.id !== a.id).reduce((sum, t) => sum + t.metrics.customers, 0)
+    const rest = (await regions.nth(1).getByTestId('territory-region-customers').textContent()) ?? ''
+    expect(Number(rest.replace(/[^0-9]/g, ''))).toBe(others)
+    expect(await row().getByTestId('territory-district').textContent()).toBe('Metro')
+    await page.screenshot({ path: screenshotPath('territories-03b-regions.png') })
+  })
+
   it('activates the plan after confirming how many customers change owner', async () => {
     await page.keyboard.press('Escape')
     await page.getByTestId('draft-activate').click()
     const dialog = page.getByTestId('activate-dialog')
     await dialog.waitFor()
-    expect(await dialog.textContent()).toMatch(/customers? will change owner/)
+    // The dialog counts live, on today's customers, what the server's dry run counts.
+    const preview = await (
+      await page.request.get(`${server.url}/api/territories/drafts/${draftId}/activation-preview`)
+    ).json()
+    const total = page.getByTestId('activation-preview-total')
+    await total.waitFor({ timeout: 15_000 })
+    expect(Number(((await total.textContent()) ?? '').replace(/[^0-9]/g, ''))).toBe(preview.customersChangingOwner)
+    expect(await total.textContent()).toMatch(/customers? will change owner/)
+    const changing = (preview.territories as { changingOwner: number }[]).filter((t) => t.changingOwner > 0).length
+    expect(await dialog.locator('[data-testid="activation-preview"] tbody tr').count()).toBe(changing)
+    await page.screenshot({ path: screenshotPath('territories-04a-activate-dialog.png') })
     await page.getByTestId('activate-confirm').click()
     await dialog.waitFor({ state: 'hidden', timeout: 30_000 })
     const item = page.locator(`[data-testid="draft-item"][data-draft-id="${draftId}"]`)
@@ -273,7 +391,9 @@ describe('a manager plans territories in the browser', () => {
     const compare = page.getByTestId('territory-compare')
     await compare.waitFor()
     // Both plans side by side, three territories each, and the active one says so.
-    await expect.poll(() => compare.locator('.compare-table tbody tr').count(), { timeout: 20_000 }).toBe(6)
+    await expect.poll(() => compare.getByTestId('compare-territory-row').count(), { timeout: 20_000 }).toBe(6)
+    // The active plan is grouped by region and district there too.
+    expect(await compare.getByTestId('compare-region-row').first().getAttribute('data-name')).toBe('Northeast')
     expect(await compare.textContent()).toMatch(/Active/)
     await page.screenshot({ path: screenshotPath('territories-05-compare.png') })
     await compare.getByRole('button', { name: 'Close comparison' }).click()

@@ -368,6 +368,16 @@ export async function patchTerritory(
   return response.json()
 }
 
+export type ActivationPreview = InferResponseType<TerritoryDrafts[':id']['activation-preview']['$get'], 200>
+
+/** A dry run of activation on today's customers: who would change owner, per territory. */
+export async function getActivationPreview(draftId: number, signal?: AbortSignal): Promise<ActivationPreview> {
+  const response = await send(
+    client.territories.drafts[':id']['activation-preview'].$get({ param: { id: String(draftId) } }, withSignal(signal)),
+  )
+  return response.json()
+}
+
 export async function activateTerritoryDraft(draftId: number, version?: number): Promise<ActivationResult> {
   const response = await send(
     client.territories.drafts[':id'].activate.$post({ param: { id: String(draftId) }, json: { version } }),

@@ -1,7 +1,8 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import type { UnitMeasures } from './metrics.ts'
-import { h3Column } from './units.ts'
+import type { TerritoryTotals } from './totals.ts'
+import { h3Column, unitAtLocation } from './units.ts'
 
 type Q = Kysely<Database>
 
@@ -33,6 +34,12 @@ export type TerritoryRow = {
   regionName: string | null
   districtName: string | null
   locked: boolean
+  /** Running totals (see totals.ts); null on alignments made before they were stored. */
+  totals: TerritoryTotals | null
+  perimeterKm: number | null
+  contiguous: boolean | null
+  /** The hand-drawn area as GeoJSON text (MultiPolygon), when one was drawn. */
+  drawnGeojson: string | null
 }
 
 export type AlignmentUnitRow = { unitId: string; territoryId: number; locked: boolean; measures: UnitMeasures }
@@ -67,7 +74,8 @@ export async function listTerritories(db: Q, alignmentId: number): Promise<Terri
   const { rows } = await sql<TerritoryRow & { homeLng: number | null; homeLat: number | null }>`
     SELECT t.id, t.position, t.name, t.rep_id AS "repId", u.name AS "repName", u.email AS "repEmail",
            ST_X(u.home_geom) AS "homeLng", ST_Y(u.home_geom) AS "homeLat",
-           t.region_name AS "regionName", t.district_name AS "districtName", t.locked
+           t.region_name AS "regionName", t.district_name AS "districtName", t.locked,
+           t.totals, t.perimeter_km AS "perimeterKm", t.contiguous, ST_AsGeoJSON(t.drawn_geom, 6) AS "drawnGeojson"
     FROM alignment_territory t LEFT JOIN app_user u ON u.id = t.rep_id
     WHERE t.alignment_id = ${alignmentId} ORDER BY t.position`.execute(db)
   return rows.map(({ homeLng, homeLat, ...t }) => ({
@@ -83,12 +91,40 @@ export async function listAlignmentUnits(db: Q, alignmentId: number): Promise<Al
   return rows
 }
 
-/** Where some units of an alignment are now (for validating moves without reading every unit). */
+/** Where some units of an alignment are now, with their snapshots (a move reads only the moved units). */
 export async function findAlignmentUnits(db: Q, alignmentId: number, unitIds: readonly string[]) {
-  const { rows } = await sql<{ unitId: string; territoryId: number; locked: boolean }>`
-    SELECT unit_id AS "unitId", territory_id AS "territoryId", locked
+  const { rows } = await sql<AlignmentUnitRow>`
+    SELECT unit_id AS "unitId", territory_id AS "territoryId", locked, measures
     FROM alignment_unit WHERE alignment_id = ${alignmentId} AND unit_id = ANY(${[...unitIds]}::text[])`.execute(db)
   return rows
+}
+
+/** Unit ids per territory, without the snapshots; `territoryIds` narrows it to some territories. */
+export async function listUnitIdsByTerritory(
+  db: Q,
+  alignmentId: number,
+  territoryIds?: readonly number[],
+): Promise<Map<number, string[]>> {
+  const only = territoryIds ? sql`AND territory_id = ANY(${[...territoryIds]}::bigint[])` : sql``
+  const { rows } = await sql<{ territoryId: number; unitIds: string[] }>`
+    SELECT territory_id AS "territoryId", array_agg(unit_id ORDER BY unit_id) AS "unitIds"
+    FROM alignment_unit WHERE alignment_id = ${alignmentId} ${only}
+    GROUP BY territory_id`.execute(db)
+  return new Map(rows.map((r) => [Number(r.territoryId), r.unitIds]))
+}
+
+/** Stores territories' running totals, outline length and contiguity. */
+export async function updateTerritoryStats(
+  db: Q,
+  stats: { territoryId: number; totals: TerritoryTotals; perimeterKm: number; contiguous: boolean }[],
+): Promise<void> {
+  if (stats.length === 0) return
+  await sql`
+    UPDATE alignment_territory t SET totals = s.totals::jsonb, perimeter_km = s.perimeter_km, contiguous = s.contiguous
+    FROM unnest(${stats.map((x) => x.territoryId)}::bigint[], ${stats.map((x) => JSON.stringify(x.totals))}::text[],
+                ${stats.map((x) => x.perimeterKm)}::float8[], ${stats.map((x) => x.contiguous)}::boolean[])
+         AS s (id, totals, perimeter_km, contiguous)
+    WHERE t.id = s.id`.execute(db)
 }
 
 export async function insertAlignment(
@@ -198,6 +234,29 @@ export async function updateTerritory(
     .execute()
 }
 
+/** The unit id a customer falls in for an alignment's kind of units (county FIPS or H3 index in hex). */
+function customerUnit(alignment: { unitKind: 'county' | 'h3'; h3Res: number | null }): RawBuilder<unknown> {
+  return alignment.unitKind === 'county' ? sql`c.county_fips` : sql`to_hex(${h3Column(alignment.h3Res ?? 0)})`
+}
+
+/**
+ * What activating an alignment would do right now, per territory: its customers and how many of them would change
+ * owner (the same rule as `applyAlignment`: owner becomes the territory's rep, or nobody when it is vacant).
+ */
+export async function previewActivation(
+  db: Q,
+  alignment: { id: number; unitKind: 'county' | 'h3'; h3Res: number | null },
+): Promise<{ territoryId: number; customers: number; changingOwner: number }[]> {
+  const { rows } = await sql<{ territoryId: number; customers: number; changingOwner: number }>`
+    SELECT u.territory_id AS "territoryId", count(*)::int AS customers,
+           count(*) FILTER (WHERE c.owner_id IS DISTINCT FROM t.rep_id)::int AS "changingOwner"
+    FROM customer c
+    JOIN alignment_unit u ON u.alignment_id = ${alignment.id} AND u.unit_id = ${customerUnit(alignment)}
+    JOIN alignment_territory t ON t.id = u.territory_id
+    GROUP BY u.territory_id`.execute(db)
+  return rows
+}
+
 /**
  * Activation: the alignment becomes the active one (the previous active one is archived and can be restored),
  * each customer in its units gets the territory's rep as owner, and the owner history records the change.
@@ -214,8 +273,7 @@ export async function applyAlignment(
   await sql`
     UPDATE alignment SET status = 'active', activated_by = ${userId}, activated_at = now(), version = version + 1, updated_at = now()
     WHERE id = ${alignment.id}`.execute(db)
-  const unitOfCustomer =
-    alignment.unitKind === 'county' ? sql`c.county_fips` : sql`to_hex(${h3Column(alignment.h3Res ?? 0)})`
+  const unitOfCustomer = customerUnit(alignment)
   await sql`
     CREATE TEMP TABLE IF NOT EXISTS activation_target (customer_id bigint PRIMARY KEY, rep_id bigint, territory_name text) ON COMMIT DROP`.execute(
     db,
@@ -252,15 +310,11 @@ export async function applyAlignment(
 /** The active territory a location falls in, for new and moved customers. */
 export async function activeTerritoryAt(
   db: Q,
-  location: { countyFips: string | null; h3: Record<'h3R3' | 'h3R5' | 'h3R7', string> },
+  location: { countyFips: string | null; h3: { h3R3: string; h3R5: string; h3R7: string; h3R9: string } },
 ): Promise<{ alignmentId: number; name: string; repId: number | null } | undefined> {
   const active = await findActiveAlignment(db)
   if (!active) return undefined
-  let unitId: string | null = location.countyFips
-  if (active.unitKind === 'h3') {
-    const decimal = active.h3Res === 3 ? location.h3.h3R3 : active.h3Res === 5 ? location.h3.h3R5 : location.h3.h3R7
-    unitId = BigInt(decimal).toString(16)
-  }
+  const unitId = unitAtLocation(active, location)
   if (!unitId) return undefined
   const { rows } = await sql<{ name: string; repId: number | null }>`
     SELECT t.name, t.rep_id AS "repId" FROM alignment_unit u JOIN alignment_territory t ON t.id = u.territory_id

@@ -18,6 +18,7 @@ import {
 } from './schema.ts'
 import {
   activateAlignment,
+  activationPreview,
   alignmentGeojson,
   assertPlanner,
   balanceTerritories,
@@ -102,6 +103,9 @@ export const territoryRoutes = new Hono<AppEnv>()
       )
     },
   )
+  .get('/drafts/:id/activation-preview', validateParams(draftIdParam), async (c) => {
+    return c.json(await activationPreview(c.var.deps.db.kysely, c.var.user, c.req.valid('param').id), 200)
+  })
   .post('/drafts/:id/activate', validateParams(draftIdParam), validateJson(activateSchema), async (c) => {
     const ifMatch = c.req.header('if-match')
     const headerVersion = ifMatch ? Number(ifMatch.replaceAll('"', '')) : undefined

@@ -4,14 +4,14 @@ import { bboxSchema, safeText } from '../lib/zod-helpers.ts'
 export const balanceMeasures = ['customers', 'revenue', 'workload', 'potential'] as const
 export type BalanceMeasure = (typeof balanceMeasures)[number]
 
-/** `county`, or `h3:<res>` with a resolution whose cells every customer already carries (3, 5 or 7). */
+/** `county`, or `h3:<res>` with a resolution from 3 (≈12,000 km² cells) to 8 (≈0.7 km²). */
 export const unitsSchema = z.union([
   z.literal('county').transform(() => ({ kind: 'county' as const, res: null })),
   z
     .string()
     .regex(/^h3:[0-9]{1,2}$/, 'units must be "county" or "h3:<resolution>"')
     .transform((value) => ({ kind: 'h3' as const, res: Number(value.slice(3)) }))
-    .refine((value) => [3, 5, 7].includes(value.res), 'H3 resolution must be 3, 5 or 7'),
+    .refine((value) => value.res >= 3 && value.res <= 8, 'H3 resolution must be between 3 and 8'),
 ])
 export type UnitSpec = z.infer<typeof unitsSchema>
 

@@ -3,9 +3,8 @@ import { type Kysely, sql } from 'kysely'
 import type { CurrentUser } from '../context.ts'
 import type { Database } from '../db/schema.ts'
 import { AppError, notFound } from '../errors.ts'
-import { deviationsPct, territoryMetrics, type UnitMeasures, unitWeights, unitWorkloadHours } from './metrics.ts'
+import { deviationsPct, type TerritoryMetrics, type UnitMeasures, unitWeights, unitWorkloadHours } from './metrics.ts'
 import { partitionUnits } from './partition.ts'
-import { scoreAlignment } from './partition-score.ts'
 import type { PartitionNote, PartitionUnit } from './partition-types.ts'
 import { preparePolygon } from './polygon.ts'
 import {
@@ -19,17 +18,29 @@ import {
   insertTerritories,
   listAlignmentUnits,
   listTerritories,
+  listUnitIdsByTerritory,
   moveAlignmentUnits,
+  previewActivation,
   type TerritoryRow,
   updateTerritory,
+  updateTerritoryStats,
 } from './queries.ts'
 import type { BalanceInput, DrawnPolygonInput, MeasureSpec, UnitSpec } from './schema.ts'
+import {
+  emptyTotals,
+  metricsFromTotals,
+  polsbyPopperOf,
+  shiftTotals,
+  type TerritoryTotals,
+  territoryShape,
+  totalsOf,
+  type UnitNeighbours,
+} from './totals.ts'
 import {
   loadOwnershipByUnit,
   loadPlanningUnits,
   loadUnitAdjacency,
-  loadUnitBorders,
-  polsbyPopper,
+  loadUnitNeighbours,
   unknownStates,
 } from './units.ts'
 
@@ -269,6 +280,7 @@ export async function balanceTerritories(db: Q, user: CurrentUser, input: Balanc
     runtimeMs,
   }
 
+  const borders = await loadUnitNeighbours(db, input.units)
   const id = await db.transaction().execute(async (trx) => {
     const alignmentId = await insertAlignment(trx, {
       name:
@@ -295,16 +307,14 @@ export async function balanceTerritories(db: Q, user: CurrentUser, input: Balanc
         }
       }),
     )
-    await insertAlignmentUnits(
-      trx,
-      alignmentId,
-      units.map((u, i) => ({
-        unitId: u.id,
-        territoryId: territoryIds[result.assignment[i] ?? 0] ?? 0,
-        locked: locked.has(i),
-        measures: u.measures,
-      })),
-    )
+    const rows = units.map((u, i) => ({
+      unitId: u.id,
+      territoryId: territoryIds[result.assignment[i] ?? 0] ?? 0,
+      locked: locked.has(i),
+      measures: u.measures,
+    }))
+    await insertAlignmentUnits(trx, alignmentId, rows)
+    await updateTerritoryStats(trx, computeAllStats(borders, territoryIds, rows))
     return alignmentId
   })
   return draftDetail(db, id)
@@ -312,7 +322,7 @@ export async function balanceTerritories(db: Q, user: CurrentUser, input: Balanc
 
 const measureNames = ['customers', 'revenue', 'workload', 'potential'] as const
 
-function chosenMeasureValues(metrics: ReturnType<typeof territoryMetrics>, measure: MeasureSpec): number[] {
+function chosenMeasureValues(metrics: readonly TerritoryMetrics[], measure: MeasureSpec): number[] {
   const of = (m: (typeof metrics)[number], name: (typeof measureNames)[number]) =>
     name === 'customers'
       ? m.customers
@@ -328,56 +338,81 @@ function chosenMeasureValues(metrics: ReturnType<typeof territoryMetrics>, measu
   return metrics.map((m) => measure.share * (of(m, a) / totalA) + (1 - measure.share) * (of(m, b) / totalB))
 }
 
-/** A draft (or any alignment) with live metrics per territory, re-scored from its stored unit snapshot. */
+type DrawnArea = { type: 'MultiPolygon'; coordinates: [number, number][][][] }
+
+type TerritoryStats = { territoryId: number; totals: TerritoryTotals; perimeterKm: number; contiguous: boolean }
+
+/** Totals, outline and contiguity of every territory from the full unit list (new drafts, polygon edits). */
+function computeAllStats(
+  borders: UnitNeighbours,
+  territoryIds: readonly number[],
+  units: readonly { unitId: string; territoryId: number; measures: UnitMeasures }[],
+): TerritoryStats[] {
+  const measuresOf = new Map(territoryIds.map((id) => [id, [] as UnitMeasures[]]))
+  const idsOf = new Map(territoryIds.map((id) => [id, [] as string[]]))
+  for (const u of units) {
+    measuresOf.get(u.territoryId)?.push(u.measures)
+    idsOf.get(u.territoryId)?.push(u.unitId)
+  }
+  return territoryIds.map((territoryId) => ({
+    territoryId,
+    totals: totalsOf(measuresOf.get(territoryId) ?? []),
+    ...territoryShape(borders, idsOf.get(territoryId) ?? []),
+  }))
+}
+
+async function storeAllStats(trx: Q, borders: UnitNeighbours, alignmentId: number) {
+  const territories = await listTerritories(trx, alignmentId)
+  const units = await listAlignmentUnits(trx, alignmentId)
+  await updateTerritoryStats(
+    trx,
+    computeAllStats(
+      borders,
+      territories.map((t) => t.id),
+      units,
+    ),
+  )
+}
+
+/**
+ * Borders of an alignment's kind of units. Call it with the pool, not a transaction: county borders are cached
+ * per database handle and a transaction is a new handle each time.
+ */
+function unitNeighboursOf(db: Q, alignment: { unitKind: 'county' | 'h3'; h3Res: number | null }) {
+  return loadUnitNeighbours(db, { kind: alignment.unitKind, res: alignment.h3Res })
+}
+
+/**
+ * A draft (or any alignment) with live metrics per territory, from the running totals stored per territory:
+ * k territory rows and the unit ids, never the unit snapshots (alignments made before the totals were stored
+ * are scored from their snapshots once).
+ */
 export async function draftDetail(db: Q, id: number) {
   const alignment = await findAlignment(db, id)
   if (!alignment) throw notFound('draft')
-  const territories = await listTerritories(db, id)
-  const units = await listAlignmentUnits(db, id)
-  const positionOf = new Map(territories.map((t) => [t.id, t.position]))
-  const assignment = units.map((u) => positionOf.get(u.territoryId) ?? -1)
-  const k = territories.length
+  let territories = await listTerritories(db, id)
+  const unitIdsOf = await listUnitIdsByTerritory(db, id)
+  if (territories.some((t) => t.totals === null || t.perimeterKm === null || t.contiguous === null)) {
+    const stats = new Map(
+      computeAllStats(
+        await unitNeighboursOf(db, alignment),
+        territories.map((t) => t.id),
+        await listAlignmentUnits(db, id),
+      ).map((x) => [x.territoryId, x]),
+    )
+    territories = territories.map((t) => {
+      const x = stats.get(t.id)
+      return x ? { ...t, totals: x.totals, perimeterKm: x.perimeterKm, contiguous: x.contiguous } : t
+    })
+  }
   const measure = alignment.measure as MeasureSpec
   const run: BalanceRun = { ...importedRun, ...(alignment.balance as Partial<BalanceRun>) }
-  const metrics = territoryMetrics(
-    units.map((u) => u.measures),
-    assignment,
-    k,
-    territories.map((t) => t.repHome),
-  )
-  const borders = await loadUnitBorders(
-    db,
-    { kind: alignment.unitKind, res: alignment.h3Res },
-    units.map((u) => u.unitId),
-  )
-  const adjacency = borders.adjacency
-  const compactness = polsbyPopper(
-    borders,
-    units.map((u) => u.measures.areaKm2),
-    assignment,
-    k,
-  )
-  const score = scoreAlignment(
-    {
-      units: projectUnits(
-        units.map((u) => ({ id: u.unitId, measures: u.measures })),
-        unitWeights(
-          units.map((u) => u.measures),
-          measure,
-        ),
-      ),
-      adjacency,
-      k,
-      tolerance: run.tolerance,
-    },
-    assignment,
-  )
+  const metrics = territories.map((t) => metricsFromTotals(t.totals ?? emptyTotals(), t.repHome))
+  const contiguous = territories.map((t) => t.contiguous ?? true)
   const chosen = deviationsPct(chosenMeasureValues(metrics, measure))
   const perMeasure = Object.fromEntries(
     measureNames.map((name) => [name, deviationsPct(chosenMeasureValues(metrics, name))]),
   ) as Record<(typeof measureNames)[number], ReturnType<typeof deviationsPct>>
-  const unitIdsOf = new Map<number, string[]>(territories.map((t) => [t.id, []]))
-  for (const u of units) unitIdsOf.get(u.territoryId)?.push(u.unitId)
   return {
     draft: {
       id: alignment.id,
@@ -402,22 +437,24 @@ export async function draftDetail(db: Q, id: number) {
       regionName: t.regionName,
       districtName: t.districtName,
       locked: t.locked,
+      /** The hand-drawn area (GeoJSON MultiPolygon), editable vertex by vertex; null when none was drawn. */
+      drawnArea: t.drawnGeojson ? (JSON.parse(t.drawnGeojson) as DrawnArea) : null,
       unitIds: unitIdsOf.get(t.id) ?? [],
       metrics: {
-        ...metrics[i],
+        ...(metrics[i] as TerritoryMetrics),
         deviationPct: chosen.deviations[i] ?? 0,
         deviationPctBy: Object.fromEntries(measureNames.map((name) => [name, perMeasure[name].deviations[i] ?? 0])),
-        contiguous: score.contiguous[i] ?? true,
+        contiguous: contiguous[i] ?? true,
         /** Polsby–Popper 4πA/P² of the territory's outline (1 = a disk). */
-        compactness: compactness[i] ?? 0,
+        compactness: polsbyPopperOf(t.totals?.areaKm2 ?? 0, t.perimeterKm ?? 0),
       },
     })),
     balance: {
       ...run,
       maxDeviationPct: chosen.maxAbs,
       balanceScore: chosen.score,
-      contiguous: score.contiguous,
-      allContiguous: score.contiguous.every(Boolean),
+      contiguous,
+      allContiguous: contiguous.every(Boolean),
     },
   }
 }
@@ -432,6 +469,11 @@ function assertVersion(alignment: AlignmentRow, version: number | undefined): vo
   }
 }
 
+/**
+ * Moves units between territories of a draft. Only the moved units' snapshots are read: their measures leave one
+ * territory's running totals and join another's, and only the touched territories' outlines are walked again for
+ * contiguity and length, so a move costs the same whether the draft has 300 units or 30,000.
+ */
 export async function moveUnits(
   db: Q,
   user: CurrentUser,
@@ -439,6 +481,9 @@ export async function moveUnits(
   input: { version: number; moves: { unitId: string; territoryId: number }[] },
 ) {
   assertPlanner(user)
+  const current = await findAlignment(db, id)
+  if (!current) throw notFound('draft')
+  const borders = await unitNeighboursOf(db, current)
   await db.transaction().execute(async (trx) => {
     const alignment = await findAlignment(trx, id, true)
     if (!alignment) throw notFound('draft')
@@ -455,6 +500,7 @@ export async function moveUnits(
         )
       ).map((u) => [u.unitId, u]),
     )
+    const effective: { unitId: string; from: number; to: number; measures: UnitMeasures }[] = []
     for (const move of input.moves) {
       const unit = units.get(move.unitId)
       if (!unit) throw new AppError(400, 'unknown_unit', `Unit ${move.unitId} is not part of this draft.`)
@@ -466,11 +512,53 @@ export async function moveUnits(
       const locked = [territories.get(unit.territoryId), target].find((t) => t?.locked)
       if (locked)
         throw new AppError(409, 'territory_locked', `${locked.name} is locked; unlock it to move units in or out.`)
+      effective.push({ unitId: unit.unitId, from: unit.territoryId, to: target.id, measures: unit.measures })
     }
-    await moveAlignmentUnits(trx, id, input.moves)
+    if (effective.length > 0) {
+      await moveAlignmentUnits(
+        trx,
+        id,
+        effective.map((m) => ({ unitId: m.unitId, territoryId: m.to })),
+      )
+      const stale = [...territories.values()].some((t) => t.totals === null)
+      if (stale) await storeAllStats(trx, borders, id)
+      else await rescoreTouched(trx, borders, alignment.id, territories, effective)
+    }
     await bumpVersion(trx, id)
   })
   return draftDetail(db, id)
+}
+
+async function rescoreTouched(
+  trx: Q,
+  borders: UnitNeighbours,
+  alignmentId: number,
+  territories: ReadonlyMap<number, TerritoryRow>,
+  moves: readonly { from: number; to: number; measures: UnitMeasures }[],
+) {
+  const totals = new Map<number, TerritoryTotals>()
+  const totalsOfTerritory = (territoryId: number) => {
+    let t = totals.get(territoryId)
+    if (!t) {
+      t = { ...(territories.get(territoryId)?.totals ?? emptyTotals()) }
+      totals.set(territoryId, t)
+    }
+    return t
+  }
+  for (const m of moves) {
+    shiftTotals(totalsOfTerritory(m.from), m.measures, -1)
+    shiftTotals(totalsOfTerritory(m.to), m.measures, 1)
+  }
+  const touched = [...totals.keys()]
+  const unitIdsOf = await listUnitIdsByTerritory(trx, alignmentId, touched)
+  await updateTerritoryStats(
+    trx,
+    touched.map((territoryId) => ({
+      territoryId,
+      totals: totalsOfTerritory(territoryId),
+      ...territoryShape(borders, unitIdsOf.get(territoryId) ?? []),
+    })),
+  )
 }
 
 export async function patchTerritory(
@@ -518,6 +606,34 @@ export async function activateAlignment(db: Q, user: CurrentUser, id: number, ve
     return applyAlignment(trx, alignment, user.id)
   })
   return { ...(await draftDetail(db, id)), activation: { customersReassigned: changed } }
+}
+
+/**
+ * A dry run of activation against today's customers: how many would change owner, per territory, and how many
+ * would be left without an owner because their territory is vacant.
+ */
+export async function activationPreview(db: Q, user: CurrentUser, id: number) {
+  assertPlanner(user)
+  const alignment = await findAlignment(db, id)
+  if (!alignment) throw notFound('draft')
+  const territories = await listTerritories(db, id)
+  const counts = new Map((await previewActivation(db, alignment)).map((r) => [Number(r.territoryId), r]))
+  const items = territories.map((t) => ({
+    territoryId: t.id,
+    name: t.name,
+    repId: t.repId,
+    repName: t.repName,
+    customers: counts.get(t.id)?.customers ?? 0,
+    changingOwner: counts.get(t.id)?.changingOwner ?? 0,
+  }))
+  return {
+    draftId: alignment.id,
+    version: alignment.version,
+    status: alignment.status,
+    customersChangingOwner: items.reduce((a, t) => a + t.changingOwner, 0),
+    customersLeftWithoutOwner: items.filter((t) => t.repId === null).reduce((a, t) => a + t.changingOwner, 0),
+    territories: items,
+  }
 }
 
 /** Territories as GeoJSON: dissolved county outlines or H3 cell outlines, with names, reps and unit ids. */
@@ -605,8 +721,8 @@ export async function importAlignment(
   assertPlanner(user)
   const unitKind = body.properties.unitKind
   const h3Res = unitKind === 'h3' ? (body.properties.h3Res ?? null) : null
-  if (unitKind === 'h3' && (h3Res === null || ![3, 5, 7].includes(h3Res))) {
-    throw new AppError(400, 'validation_failed', 'properties.h3Res must be 3, 5 or 7 for H3 territories.')
+  if (unitKind === 'h3' && (h3Res === null || h3Res < 3 || h3Res > 8)) {
+    throw new AppError(400, 'validation_failed', 'properties.h3Res must be between 3 and 8 for H3 territories.')
   }
   const spec: UnitSpec = unitKind === 'county' ? { kind: 'county', res: null } : { kind: 'h3', res: h3Res ?? 5 }
   const seen = new Set<string>()
@@ -638,6 +754,7 @@ export async function importAlignment(
     if (p.repEmail) return repByEmail.get(p.repEmail.toLowerCase()) ?? null
     return p.repId != null && repIds.has(p.repId) ? p.repId : null
   }
+  const borders = await loadUnitNeighbours(db, spec)
   const id = await db.transaction().execute(async (trx) => {
     const alignmentId = await insertAlignment(trx, {
       name: body.name ?? 'Imported alignment',
@@ -658,18 +775,16 @@ export async function importAlignment(
         districtName: f.properties.districtName ?? null,
       })),
     )
-    await insertAlignmentUnits(
-      trx,
-      alignmentId,
-      body.features.flatMap((f, t) =>
-        f.properties.unitIds.map((unitId) => ({
-          unitId,
-          territoryId: territoryIds[t] ?? 0,
-          locked: false,
-          measures: known.get(unitId)?.measures ?? measuresOfEmptyCell(unitId, unitKind),
-        })),
-      ),
+    const rows = body.features.flatMap((f, t) =>
+      f.properties.unitIds.map((unitId) => ({
+        unitId,
+        territoryId: territoryIds[t] ?? 0,
+        locked: false,
+        measures: known.get(unitId)?.measures ?? measuresOfEmptyCell(unitId, unitKind),
+      })),
     )
+    await insertAlignmentUnits(trx, alignmentId, rows)
+    await updateTerritoryStats(trx, computeAllStats(borders, territoryIds, rows))
     return alignmentId
   })
   return draftDetail(db, id)
@@ -690,6 +805,9 @@ export async function drawTerritoryPolygon(
   const { geojson, closedRings } = preparePolygon(input.geometry)
   const repairs: string[] = closedRings > 0 ? [`closed ${closedRings} open ring(s)`] : []
   let skippedLocked = 0
+  const current = await findAlignment(db, draftId)
+  if (!current) throw notFound('draft')
+  const borders = await unitNeighboursOf(db, current)
   await db.transaction().execute(async (trx) => {
     const alignment = await findAlignment(trx, draftId, true)
     if (!alignment) throw notFound('draft')
@@ -726,7 +844,10 @@ export async function drawTerritoryPolygon(
     const held = new Set(units.filter((u) => u.locked || lockedTerritories.has(u.territoryId)).map((u) => u.unitId))
     skippedLocked = inside.rows.filter((r) => held.has(r.id)).length
     const moves = inside.rows.filter((r) => !held.has(r.id)).map((r) => ({ unitId: r.id, territoryId }))
-    if (moves.length > 0) await moveAlignmentUnits(trx, draftId, moves)
+    if (moves.length > 0) {
+      await moveAlignmentUnits(trx, draftId, moves)
+      await storeAllStats(trx, borders, draftId)
+    }
     await bumpVersion(trx, draftId)
   })
   return {

@@ -1,9 +1,10 @@
-import { cellArea, cellToLatLng, getHexagonEdgeLengthAvg, gridDisk, latLngToCell } from 'h3-js'
+import { cellArea, cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, gridDisk, latLngToCell } from 'h3-js'
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { tierThresholdCents } from '../lib/value-tiers.ts'
 import type { UnitMeasures } from './metrics.ts'
 import type { Scope, UnitSpec } from './schema.ts'
+import type { UnitNeighbours } from './totals.ts'
 
 type Q = Kysely<Database>
 
@@ -46,10 +47,46 @@ function envelope(bbox: readonly number[]): RawBuilder<unknown> {
   return sql`ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)`
 }
 
-/** The H3 column a resolution reads; only precomputed resolutions are accepted by the schema. */
+/** H3 resolutions a territory can use: 3, 5 and 7 are stored on every customer, 4, 6 and 8 derive from r9. */
+export const territoryH3Resolutions = [3, 4, 5, 6, 7, 8] as const
+
+/**
+ * The customer's H3 cell at a resolution, as a bigint expression. Stored columns serve 3, 5 and 7; any other
+ * resolution up to 9 is the parent of the stored r9 cell, computed with two bit operations that mean the same on
+ * PGlite and PostgreSQL: the 4-bit resolution field (bits 52–55) is set to `res` and the 3-bit digits of the finer
+ * resolutions become 7 ("unused"), exactly what h3-js `cellToParent` returns.
+ */
 export function h3Column(res: number, alias = 'c'): RawBuilder<unknown> {
-  if (res !== 3 && res !== 5 && res !== 7) throw new Error(`no precomputed H3 column for resolution ${res}`)
-  return sql.ref(`${alias}.h3_r${res}`)
+  if (res === 3 || res === 5 || res === 7 || res === 9) return sql.ref(`${alias}.h3_r${res}`)
+  if (!Number.isInteger(res) || res < 0 || res > 9) throw new Error(`H3 resolution ${res} is not derivable from r9`)
+  const unusedDigits = (1n << BigInt((15 - res) * 3)) - 1n
+  const clearResolution = BigInt.asIntN(64, ~(0xfn << 52n))
+  const set = (BigInt(res) << 52n) | unusedDigits
+  return sql`((${sql.ref(`${alias}.h3_r9`)} & ${clearResolution.toString()}::bigint) | ${set.toString()}::bigint)`
+}
+
+/**
+ * The unit a location falls in for an alignment's kind of units, by the same rule as `h3Column`: the stored cell
+ * at 3, 5 and 7 (the cell containing the point), the parent of the r9 cell otherwise. (H3 is not exactly nested,
+ * so the two rules can differ near cell edges; each alignment uses one rule for every customer.)
+ */
+export function unitAtLocation(
+  alignment: { unitKind: 'county' | 'h3'; h3Res: number | null },
+  location: { countyFips: string | null; h3: { h3R3: string; h3R5: string; h3R7: string; h3R9: string } },
+): string | null {
+  if (alignment.unitKind === 'county') return location.countyFips
+  const res = alignment.h3Res ?? 0
+  const { h3 } = location
+  const stored = res === 3 ? h3.h3R3 : res === 5 ? h3.h3R5 : res === 7 ? h3.h3R7 : null
+  if (stored !== null) return BigInt(stored).toString(16)
+  return cellToParent(BigInt(h3.h3R9).toString(16), res)
+}
+
+/** The cell of a point at a territory resolution, by the rule of `h3Column`. */
+function cellOfPoint(lat: number, lng: number, res: number): string {
+  return res === 3 || res === 5 || res === 7
+    ? latLngToCell(lat, lng, res)
+    : cellToParent(latLngToCell(lat, lng, 9), res)
 }
 
 /** Units of a scope with what they hold: counties from `region`, or H3 cells that hold customers or people. */
@@ -85,7 +122,7 @@ export async function loadPlanningUnits(db: Q, spec: UnitSpec, scope: Scope | nu
   const { rows } = await sql<Aggregate & { id: string }>`
     SELECT to_hex(${h3Column(res)}) AS id, ${customerAggregates}
     FROM customer c WHERE ${sql.join(customerScope, sql` AND `)}
-    GROUP BY ${h3Column(res)}`.execute(db)
+    GROUP BY 1`.execute(db)
   const places = await sql<{ lng: number; lat: number; population: number }>`
     SELECT ST_X(p.geom) AS lng, ST_Y(p.geom) AS lat, p.population FROM place p WHERE ${sql.join(placeScope, sql` AND `)}`.execute(
     db,
@@ -93,7 +130,7 @@ export async function loadPlanningUnits(db: Q, spec: UnitSpec, scope: Scope | nu
   const cells = new Map<string, Aggregate & { population: number }>()
   for (const { id, ...aggregate } of rows) cells.set(id, { ...aggregate, population: 0 })
   for (const place of places.rows) {
-    const id = latLngToCell(place.lat, place.lng, res)
+    const id = cellOfPoint(place.lat, place.lng, res)
     const cell = cells.get(id) ?? { ...emptyAggregate, population: 0 }
     cell.population += place.population
     cells.set(id, cell)
@@ -106,7 +143,11 @@ export async function loadPlanningUnits(db: Q, spec: UnitSpec, scope: Scope | nu
     })
 }
 
-type CountyBorders = { pairs: [string, string, number][]; perimeterKm: Map<string, number> }
+type CountyBorders = {
+  pairs: [string, string, number][]
+  perimeterKm: Map<string, number>
+  neighbours: Map<string, { id: string; km: number }[]>
+}
 
 // County borders are static geodata: each process reads them once per database (like the regions GeoJSON).
 const countyBordersCache = new WeakMap<object, Promise<CountyBorders>>()
@@ -119,9 +160,20 @@ function countyBorders(db: Q): Promise<CountyBorders> {
         SELECT a, b, shared_km AS km FROM region_adjacency`.execute(db)
       const perimeters = await sql<{ id: string; km: number | null }>`
         SELECT id, perimeter_km AS km FROM region WHERE level = 'county'`.execute(db)
+      const neighbours = new Map<string, { id: string; km: number }[]>()
+      const link = (from: string, to: string, km: number) => {
+        const list = neighbours.get(from)
+        if (list) list.push({ id: to, km })
+        else neighbours.set(from, [{ id: to, km }])
+      }
+      for (const r of rows) {
+        link(r.a, r.b, r.km ?? 0)
+        link(r.b, r.a, r.km ?? 0)
+      }
       return {
         pairs: rows.map((r): [string, string, number] => [r.a, r.b, r.km ?? 0]),
         perimeterKm: new Map(perimeters.rows.map((r) => [r.id, r.km ?? 0])),
+        neighbours,
       }
     })()
     cached.catch(() => countyBordersCache.delete(db))
@@ -173,6 +225,28 @@ export async function loadUnitBorders(
     }
   })
   return borders
+}
+
+/** Neighbours of any unit by id (county borders are static and cached; H3 neighbours are computed). */
+export async function loadUnitNeighbours(
+  db: Q,
+  spec: { kind: 'county' | 'h3'; res?: number | null },
+): Promise<UnitNeighbours> {
+  if (spec.kind === 'county') {
+    const all = await countyBorders(db)
+    return {
+      neighbours: (id) => all.neighbours.get(id) ?? [],
+      perimeterKm: (id) => all.perimeterKm.get(id) ?? 0,
+    }
+  }
+  const edgeKm = spec.res ? getHexagonEdgeLengthAvg(spec.res, 'km') : 0
+  return {
+    neighbours: (id) =>
+      gridDisk(id, 1)
+        .filter((n) => n !== id)
+        .map((n) => ({ id: n, km: edgeKm })),
+    perimeterKm: () => edgeKm * 6,
+  }
 }
 
 /** Polsby–Popper (4πA / P²) per territory from unit areas, perimeters and the borders inside each territory. */

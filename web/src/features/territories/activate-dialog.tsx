@@ -2,7 +2,8 @@ import type { TerritoryDraftDetail } from '../../api'
 import { formatCount } from '../../lib/format'
 import { useEscape } from '../../lib/use-escape'
 import { Button } from '../../ui/button'
-import { readBalanceRun } from './territory-balance'
+import { Spinner } from '../../ui/spinner'
+import { useActivationPreview } from './use-territories'
 
 type ActivateDialogProps = {
   detail: TerritoryDraftDetail
@@ -11,12 +12,16 @@ type ActivateDialogProps = {
   onCancel: () => void
 }
 
-/** Activation moves customers between reps: say how many before it happens. */
+function plural(n: number, one: string, many: string) {
+  return `${formatCount(n)} ${n === 1 ? one : many}`
+}
+
+/** Activation moves customers between reps: say how many, counted live on today's customers, before it happens. */
 export function ActivateDialog({ detail, pending, onConfirm, onCancel }: ActivateDialogProps) {
   useEscape(onCancel, !pending, true)
   const restoring = detail.draft.status === 'archived'
-  const changing = readBalanceRun(detail.balance).customersChangingOwner
-  const unassigned = detail.territories.filter((t) => t.repId === null).length
+  const preview = useActivationPreview(detail.draft.id, detail.draft.version)
+  const changing = preview.data?.territories.filter((t) => t.changingOwner > 0) ?? []
   return (
     <div className="dialog-backdrop">
       <div
@@ -31,23 +36,68 @@ export function ActivateDialog({ detail, pending, onConfirm, onCancel }: Activat
           {restoring ? 'Restore' : 'Activate'} “{detail.draft.name}”?
         </h2>
         <div id="activate-body" className="dialog-body">
-          <p>
-            {changing === null
-              ? 'Customers will be reassigned to the rep of the territory they fall in.'
-              : `${formatCount(changing)} customer${changing === 1 ? '' : 's'} will change owner (as of when this plan was balanced).`}{' '}
-            The current active alignment is archived and can be restored later; ownership history is kept.
-          </p>
-          {unassigned > 0 ? (
-            <p className="dialog-warning">
-              {unassigned} territor{unassigned === 1 ? 'y has' : 'ies have'} no rep: their customers will have no owner.
+          {preview.isPending ? (
+            <p className="activation-preview-loading">
+              <Spinner size="sm" label={null} /> Counting the customers who would change owner…
             </p>
-          ) : null}
+          ) : preview.isError ? (
+            <p className="dialog-warning">
+              Could not count the customers who would change owner ({preview.error.message}). Customers will be
+              reassigned to the rep of the territory they fall in.
+            </p>
+          ) : (
+            <>
+              <p data-testid="activation-preview-total">
+                <strong>{plural(preview.data.customersChangingOwner, 'customer', 'customers')}</strong> will change
+                owner right now.
+              </p>
+              {changing.length > 0 ? (
+                <table className="activation-preview-table" data-testid="activation-preview">
+                  <thead>
+                    <tr>
+                      <th scope="col">Territory</th>
+                      <th scope="col">New owner</th>
+                      <th scope="col" className="num">
+                        Changing
+                      </th>
+                      <th scope="col" className="num">
+                        Customers
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {changing.map((t) => (
+                      <tr key={t.territoryId}>
+                        <th scope="row">{t.name}</th>
+                        <td className={t.repName ? undefined : 'activation-preview-vacant'}>{t.repName ?? 'Vacant'}</td>
+                        <td className="num">{formatCount(t.changingOwner)}</td>
+                        <td className="num">{formatCount(t.customers)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              ) : null}
+              {preview.data.customersLeftWithoutOwner > 0 ? (
+                <p className="dialog-warning">
+                  {plural(preview.data.customersLeftWithoutOwner, 'customer', 'customers')} in vacant territories will
+                  have no owner.
+                </p>
+              ) : null}
+            </>
+          )}
+          <p>The current active alignment is archived and can be restored later; ownership history is kept.</p>
         </div>
         <div className="dialog-actions">
           <Button variant="secondary" onClick={onCancel} disabled={pending} autoFocus>
             Cancel
           </Button>
-          <Button variant="primary" onClick={onConfirm} loading={pending} data-testid="activate-confirm">
+          <Button
+            variant="primary"
+            onClick={onConfirm}
+            loading={pending}
+            disabled={preview.isPending}
+            data-testid="activate-confirm"
+          >
             {restoring ? 'Restore alignment' : 'Activate plan'}
           </Button>
         </div>

@@ -1,6 +1,6 @@
 import type { MapViewState } from '@deck.gl/core'
-import { useId, useState } from 'react'
-import type { TerritoryDraftDetail, TerritoryDraftSummary } from '../../api'
+import { Fragment, useId, useState } from 'react'
+import type { Territory, TerritoryDraftDetail, TerritoryDraftSummary } from '../../api'
 import { formatCentsCompact, formatCount } from '../../lib/format'
 import { useEscape } from '../../lib/use-escape'
 import { Button } from '../../ui/button'
@@ -17,6 +17,7 @@ import {
   readBalanceRun,
 } from './territory-balance'
 import { rgbCss, territoryColor } from './territory-colors'
+import { groupTerritories, hasHierarchy, type Subtotal } from './territory-groups'
 import { useTerritoryDraft } from './use-territories'
 
 type SharedView = { viewState: MapViewState | null; onViewStateChange: (viewState: MapViewState) => void }
@@ -176,30 +177,78 @@ function CompareDetail({
           </tr>
         </thead>
         <tbody>
-          {detail.territories.map((t, position) => (
-            <tr key={t.id}>
-              <td>
-                <span className="territory-name-cell">
-                  <span
-                    className="territory-swatch"
-                    style={{ background: rgbCss(territoryColor(position)) }}
-                    aria-hidden="true"
-                  />
-                  <span className="territory-name">{t.name}</span>
-                </span>
-                <span className="territory-sub">{t.repName ?? 'Unassigned'}</span>
-              </td>
-              <td className="num">{formatCount(metric(t.metrics, 'customers'))}</td>
-              <td className="num">{formatCentsCompact(metric(t.metrics, 'revenue12mCents'))}</td>
-              <td className="num">
-                <span className={`deviation deviation-${deviationTone(t.metrics.deviationPct, run.tolerancePct)}`}>
-                  {formatDeviation(t.metrics.deviationPct)}
-                </span>
-              </td>
-            </tr>
-          ))}
+          {hasHierarchy(detail.territories)
+            ? groupTerritories(detail.territories).map((region) => (
+                <Fragment key={`r:${region.region ?? ''}`}>
+                  <CompareSubtotal level="region" name={region.region} subtotal={region.subtotal} />
+                  {region.districts.map((district) => (
+                    <Fragment key={`d:${region.region ?? ''}:${district.district ?? ''}`}>
+                      <CompareSubtotal level="district" name={district.district} subtotal={district.subtotal} />
+                      {district.territories.map(({ territory, position }) => (
+                        <CompareRow
+                          key={territory.id}
+                          t={territory}
+                          position={position}
+                          tolerancePct={run.tolerancePct}
+                        />
+                      ))}
+                    </Fragment>
+                  ))}
+                </Fragment>
+              ))
+            : detail.territories.map((t, position) => (
+                <CompareRow key={t.id} t={t} position={position} tolerancePct={run.tolerancePct} />
+              ))}
         </tbody>
       </table>
     </>
+  )
+}
+
+function CompareRow({ t, position, tolerancePct }: { t: Territory; position: number; tolerancePct: number }) {
+  return (
+    <tr data-testid="compare-territory-row">
+      <td>
+        <span className="territory-name-cell">
+          <span
+            className="territory-swatch"
+            style={{ background: rgbCss(territoryColor(position)) }}
+            aria-hidden="true"
+          />
+          <span className="territory-name">{t.name}</span>
+        </span>
+        <span className="territory-sub">{t.repName ?? 'Unassigned'}</span>
+      </td>
+      <td className="num">{formatCount(metric(t.metrics, 'customers'))}</td>
+      <td className="num">{formatCentsCompact(metric(t.metrics, 'revenue12mCents'))}</td>
+      <td className="num">
+        <span className={`deviation deviation-${deviationTone(t.metrics.deviationPct, tolerancePct)}`}>
+          {formatDeviation(t.metrics.deviationPct)}
+        </span>
+      </td>
+    </tr>
+  )
+}
+
+function CompareSubtotal({
+  level,
+  name,
+  subtotal,
+}: {
+  level: 'region' | 'district'
+  name: string | null
+  subtotal: Subtotal
+}) {
+  const label = name ?? (level === 'region' ? 'No region' : 'No district')
+  return (
+    <tr className={`territory-group territory-group-${level}`} data-testid={`compare-${level}-row`} data-name={label}>
+      <th scope="rowgroup">
+        <span className={name ? undefined : 'muted'}>{label}</span>
+        <span className="territory-group-count">{subtotal.territories}</span>
+      </th>
+      <td className="num">{formatCount(subtotal.customers)}</td>
+      <td className="num">{formatCentsCompact(subtotal.revenue12mCents)}</td>
+      <td />
+    </tr>
   )
 }

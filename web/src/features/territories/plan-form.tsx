@@ -20,9 +20,12 @@ const measureOptions: { value: BalanceMeasureName; label: string }[] = [
 
 const unitOptions = [
   { value: 'county', label: 'Counties' },
-  { value: 'h3:3', label: 'H3 hexagons · res 3 (large)' },
-  { value: 'h3:5', label: 'H3 hexagons · res 5' },
-  { value: 'h3:7', label: 'H3 hexagons · res 7 (small)' },
+  { value: 'h3:3', label: 'H3 hexagons · res 3 (≈12,000 km²)' },
+  { value: 'h3:4', label: 'H3 hexagons · res 4 (≈1,800 km²)' },
+  { value: 'h3:5', label: 'H3 hexagons · res 5 (≈250 km²)' },
+  { value: 'h3:6', label: 'H3 hexagons · res 6 (≈36 km²)' },
+  { value: 'h3:7', label: 'H3 hexagons · res 7 (≈5 km²)' },
+  { value: 'h3:8', label: 'H3 hexagons · res 8 (≈0.7 km²)' },
 ] as const
 
 type UnitValue = (typeof unitOptions)[number]['value']

@@ -1,5 +1,5 @@
 import type { Map as MapLibreMap } from 'maplibre-gl'
-import { type ChangeEvent, useCallback, useMemo, useRef, useState } from 'react'
+import { type ChangeEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import {
   type Bbox,
   isApiError,
@@ -35,6 +35,17 @@ import {
   useTerritoryDraft,
   useTerritoryDrafts,
 } from './use-territories'
+
+/** The outer ring (open, without the closing point) of a drawn area's largest part, for vertex editing. */
+function outerRing(area: { coordinates: [number, number][][][] }): [number, number][] | null {
+  let best: [number, number][] | null = null
+  for (const polygon of area.coordinates) {
+    const ring = polygon[0]
+    if (ring && (!best || ring.length > best.length)) best = ring
+  }
+  if (!best || best.length < 4) return null
+  return best.slice(0, -1).map(([lng, lat]) => [lng, lat])
+}
 
 function errorMessage(error: unknown): string {
   return isApiError(error) ? error.message : 'Something went wrong. Try again.'
@@ -76,6 +87,8 @@ export function TerritoriesView() {
   const [drawing, setDrawing] = useState(false)
   const [lassoMode, setLassoMode] = useState(false)
   const [drawNote, setDrawNote] = useState<DrawNote | null>(null)
+  /** The drawn area being edited vertex by vertex (outer ring, open), or null. */
+  const [editRing, setEditRing] = useState<[number, number][] | null>(null)
   const mapRef = useRef<MapLibreMap | null>(null)
   const fileRef = useRef<HTMLInputElement>(null)
 
@@ -90,6 +103,7 @@ export function TerritoriesView() {
     setPickedId(id)
     setTargetId(null)
     setDrawing(false)
+    setEditRing(null)
     setLassoMode(false)
     setDrawNote(null)
     setConflict(null)
@@ -163,6 +177,7 @@ export function TerritoriesView() {
   const onDrawComplete = useCallback(
     (ring: [number, number][]) => {
       setDrawing(false)
+      setEditRing(null)
       if (!detail || !editable || !target) return
       if (target.locked) {
         setDrawNote({ tone: 'error', text: `${target.name} is locked. Unlock it before drawing its area.` })
@@ -266,8 +281,31 @@ export function TerritoriesView() {
     )
   }
 
-  useEscape(() => setTargetId(null), targetId !== null && !drawing)
+  useEscape(() => setTargetId(null), targetId !== null && !drawing && editRing === null)
   useEscape(() => setDrawing(false), drawing)
+  useEscape(() => setEditRing(null), editRing !== null)
+  // Another target, another area: stop editing the previous one.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the target changes, on purpose
+  useEffect(() => setEditRing(null), [targetId])
+
+  const targetArea = target?.drawnArea ? outerRing(target.drawnArea) : null
+  const saveEditedArea = useCallback(() => {
+    const first = editRing?.[0]
+    if (!editRing || !first || editRing.length < 3) return
+    onDrawComplete([...editRing, first])
+  }, [editRing, onDrawComplete])
+  // Enter saves the edited area, as it finishes a drawing.
+  useEffect(() => {
+    if (editRing === null) return
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Enter' || (event.target instanceof HTMLElement && event.target.closest('input, select')))
+        return
+      event.preventDefault()
+      saveEditedArea()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [editRing, saveEditedArea])
 
   const onMapReady = useCallback((map: MapLibreMap | null) => {
     mapRef.current = map
@@ -348,6 +386,8 @@ export function TerritoriesView() {
             lassoMode={lassoMode && !drawing}
             drawing={drawing && editable && target !== undefined}
             onDrawComplete={onDrawComplete}
+            editArea={editable && target ? editRing : null}
+            onEditAreaChange={setEditRing}
             onMapReady={onMapReady}
             onViewChange={onViewChange}
             hint={editable ? 'Click to make its territory the target' : undefined}
@@ -391,7 +431,12 @@ export function TerritoriesView() {
                       style={{ background: rgbCss(territoryColor(detail.territories.indexOf(target))) }}
                       aria-hidden="true"
                     />
-                    {drawing ? (
+                    {editRing ? (
+                      <span>
+                        Editing the area of <strong>{target.name}</strong> — drag corners, drag an edge’s middle to add
+                        one, double-click to delete; Enter saves, Esc cancels
+                      </span>
+                    ) : drawing ? (
                       <span>
                         Drawing an area for <strong>{target.name}</strong> — click corners, double-click or Enter to
                         finish, Esc to cancel
@@ -405,19 +450,56 @@ export function TerritoriesView() {
                     {moveMutation.isPending || patchMutation.isPending || drawMutation.isPending ? (
                       <span className="edit-bar-saving">Saving…</span>
                     ) : null}
-                    <button
-                      type="button"
-                      className="link-btn"
-                      aria-pressed={drawing}
-                      onClick={() => {
-                        setDrawNote(null)
-                        setDrawing((on) => !on)
-                      }}
-                      data-testid="territory-draw"
-                    >
-                      {drawing ? 'Cancel drawing' : 'Draw area'}
-                    </button>
-                    {drawing ? null : (
+                    {editRing ? (
+                      <>
+                        <button
+                          type="button"
+                          className="link-btn"
+                          onClick={saveEditedArea}
+                          disabled={drawMutation.isPending}
+                          data-testid="territory-area-save"
+                        >
+                          Save area
+                        </button>
+                        <button
+                          type="button"
+                          className="link-btn"
+                          onClick={() => setEditRing(null)}
+                          data-testid="territory-area-cancel"
+                        >
+                          Cancel
+                        </button>
+                      </>
+                    ) : (
+                      <>
+                        <button
+                          type="button"
+                          className="link-btn"
+                          aria-pressed={drawing}
+                          onClick={() => {
+                            setDrawNote(null)
+                            setDrawing((on) => !on)
+                          }}
+                          data-testid="territory-draw"
+                        >
+                          {drawing ? 'Cancel drawing' : targetArea ? 'Redraw area' : 'Draw area'}
+                        </button>
+                        {targetArea && !drawing ? (
+                          <button
+                            type="button"
+                            className="link-btn"
+                            onClick={() => {
+                              setDrawNote(null)
+                              setEditRing(targetArea)
+                            }}
+                            data-testid="territory-area-edit"
+                          >
+                            Edit area
+                          </button>
+                        ) : null}
+                      </>
+                    )}
+                    {drawing || editRing ? null : (
                       <button
                         type="button"
                         className="link-btn"
@@ -433,6 +515,7 @@ export function TerritoriesView() {
                       className="link-btn"
                       onClick={() => {
                         setDrawing(false)
+                        setEditRing(null)
                         setTargetId(null)
                       }}
                     >

@@ -99,11 +99,22 @@ export function territoryLabelsLayer(labels: TerritoryLabel[], { visible }: { vi
   })
 }
 
-/** The polygon or lasso being drawn: its outline (closed back to the first vertex) and its vertices. */
+type DrawHandle = { position: [number, number]; middle: boolean }
+
+/**
+ * The polygon or lasso being drawn or edited: its outline (closed back to the first vertex), its vertices and,
+ * when editing, a smaller handle in the middle of each edge.
+ */
 export function territoryDrawLayers(
   path: [number, number][],
-  { closed, vertices }: { closed: boolean; vertices: boolean },
+  { closed, vertices, middles = [] }: { closed: boolean; vertices: boolean; middles?: [number, number][] },
 ) {
+  const handles: DrawHandle[] = vertices
+    ? [
+        ...middles.map((position) => ({ position, middle: true })),
+        ...path.map((position) => ({ position, middle: false })),
+      ]
+    : []
   const first = path[0]
   const outline = closed && first && path.length > 2 ? [...path, first] : path
   return [
@@ -116,13 +127,13 @@ export function territoryDrawLayers(
       widthUnits: 'pixels',
       pickable: false,
     }),
-    new ScatterplotLayer<[number, number]>({
+    new ScatterplotLayer<DrawHandle>({
       id: deckLayerIds.territoriesDrawVertices,
-      data: vertices ? path : [],
-      getPosition: (d) => d,
-      getRadius: 4,
+      data: handles,
+      getPosition: (d) => d.position,
+      getRadius: (d) => (d.middle ? 3 : 5),
       radiusUnits: 'pixels',
-      getFillColor: [255, 255, 255, 255],
+      getFillColor: (d) => (d.middle ? [47, 91, 234, 160] : [255, 255, 255, 255]),
       getLineColor: [47, 91, 234, 255],
       stroked: true,
       lineWidthUnits: 'pixels',

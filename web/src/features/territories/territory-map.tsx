@@ -42,6 +42,12 @@ type TerritoryMapProps = {
   /** Polygon drawing: clicks add vertices, double-click or Enter finishes (Esc is the caller's). */
   drawing?: boolean
   onDrawComplete?: (ring: [number, number][]) => void
+  /**
+   * Vertex editing of a drawn area's outer ring (open: no closing point). Drag a corner to move it, drag the
+   * handle in the middle of an edge to add a corner there, double-click or right-click a corner to delete it.
+   */
+  editArea?: [number, number][] | null
+  onEditAreaChange?: (ring: [number, number][]) => void
   onMapReady?: (map: MapLibreMap | null) => void
   onViewChange?: (viewport: MapViewport) => void
   hint?: string
@@ -49,6 +55,14 @@ type TerritoryMapProps = {
 }
 
 type Hover = { x: number; y: number; unitId: string }
+
+/** The middle of each edge of a closed ring (edge i runs from corner i to corner i + 1). */
+function edgeMiddles(ring: readonly [number, number][]): [number, number][] {
+  return ring.map((a, i) => {
+    const b = ring[(i + 1) % ring.length] ?? a
+    return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2]
+  })
+}
 type Rect = { x0: number; y0: number; x1: number; y1: number }
 
 function pickedUnitId(info: PickingInfo): string | null {
@@ -276,6 +290,104 @@ export function TerritoryMap(props: TerritoryMapProps) {
     }
   }, [map, drawing])
 
+  // Vertex editing: handles are hit-tested in screen pixels, so they work at any zoom.
+  const editArea = props.editArea ?? null
+  const editing = editArea !== null
+  const editRef = useRef({ ring: editArea, onChange: props.onEditAreaChange })
+  useEffect(() => {
+    editRef.current = { ring: editArea, onChange: props.onEditAreaChange }
+  })
+  useEffect(() => {
+    if (!map || !editing) return
+    const container = map.getContainer()
+    const canvas = map.getCanvas()
+    let dragging: number | null = null
+    map.doubleClickZoom.disable()
+    const local = (event: MouseEvent) => {
+      const box = container.getBoundingClientRect()
+      return { x: event.clientX - box.left, y: event.clientY - box.top }
+    }
+    /** The corner (or, failing that, the edge middle) under the pointer. */
+    const hit = (event: MouseEvent): { kind: 'vertex' | 'mid'; index: number } | null => {
+      const ring = editRef.current.ring ?? []
+      const p = local(event)
+      const near = (c: [number, number], radius: number) => {
+        const q = map.project(c)
+        return Math.hypot(q.x - p.x, q.y - p.y) <= radius
+      }
+      const vertex = ring.findIndex((c) => near(c, 9))
+      if (vertex >= 0) return { kind: 'vertex', index: vertex }
+      const mid = edgeMiddles(ring).findIndex((c) => near(c, 8))
+      return mid >= 0 ? { kind: 'mid', index: mid } : null
+    }
+    const change = (ring: [number, number][]) => {
+      editRef.current.ring = ring
+      editRef.current.onChange?.(ring)
+    }
+    const onDown = (event: MouseEvent) => {
+      if (event.button !== 0) return
+      const target = hit(event)
+      if (!target) return
+      event.stopPropagation()
+      event.preventDefault()
+      const ring = [...(editRef.current.ring ?? [])]
+      if (target.kind === 'mid') {
+        const middle = edgeMiddles(ring)[target.index]
+        if (!middle) return
+        ring.splice(target.index + 1, 0, middle)
+        change(ring)
+        dragging = target.index + 1
+      } else {
+        dragging = target.index
+      }
+      map.dragPan.disable()
+    }
+    const onMove = (event: MouseEvent) => {
+      if (dragging === null) {
+        canvas.style.cursor = hit(event) ? 'move' : ''
+        return
+      }
+      const p = local(event)
+      const { lng, lat } = map.unproject([p.x, p.y])
+      const ring = [...(editRef.current.ring ?? [])]
+      ring[dragging] = [lng, lat]
+      change(ring)
+    }
+    const onUp = () => {
+      if (dragging === null) return
+      dragging = null
+      map.dragPan.enable()
+    }
+    const remove = (event: MouseEvent) => {
+      const target = hit(event)
+      event.stopPropagation()
+      event.preventDefault()
+      const ring = editRef.current.ring ?? []
+      // A polygon keeps at least three corners.
+      if (!target || target.kind !== 'vertex' || ring.length <= 3) return
+      change(ring.filter((_, i) => i !== target.index))
+    }
+    // Clicks while editing never move units.
+    const swallow = (event: MouseEvent) => event.stopPropagation()
+    container.addEventListener('mousedown', onDown, true)
+    container.addEventListener('click', swallow, true)
+    container.addEventListener('dblclick', remove, true)
+    container.addEventListener('contextmenu', remove, true)
+    window.addEventListener('mousemove', onMove)
+    window.addEventListener('mouseup', onUp)
+    return () => {
+      container.removeEventListener('mousedown', onDown, true)
+      container.removeEventListener('click', swallow, true)
+      container.removeEventListener('dblclick', remove, true)
+      container.removeEventListener('contextmenu', remove, true)
+      window.removeEventListener('mousemove', onMove)
+      window.removeEventListener('mouseup', onUp)
+      map.dragPan.enable()
+      map.doubleClickZoom.enable()
+      canvas.style.cursor = ''
+    }
+  }, [map, editing])
+
   const territoryById = useMemo(() => new Map(territories.map((t) => [t.id, t])), [territories])
   const labels = useMemo(() => buildTerritoryLabels(territories, units), [territories, units])
   const regionLabels = useMemo(() => (states.data ? buildRegionLabels(states.data) : []), [states.data])
@@ -289,14 +401,17 @@ export function TerritoryMap(props: TerritoryMapProps) {
         : territoryCellsLayer(unitList, { targetId, revision, beforeId }),
       regionLabelsLayer(regionLabels, { zoom: Math.floor(zoom), visible: offlineBasemap && zoom < 6 }),
       territoryLabelsLayer(labels, { visible: true }),
-      ...(drawing
-        ? territoryDrawLayers(drawCursor && drawPath.length > 0 ? [...drawPath, drawCursor] : drawPath, {
-            closed: true,
-            vertices: true,
-          })
-        : territoryDrawLayers(lassoPath, { closed: lassoPath.length > 2, vertices: false })),
+      ...(editArea
+        ? territoryDrawLayers(editArea, { closed: true, vertices: true, middles: edgeMiddles(editArea) })
+        : drawing
+          ? territoryDrawLayers(drawCursor && drawPath.length > 0 ? [...drawPath, drawCursor] : drawPath, {
+              closed: true,
+              vertices: true,
+            })
+          : territoryDrawLayers(lassoPath, { closed: lassoPath.length > 2, vertices: false })),
     ],
     [
+      editArea,
       drawing,
       drawPath,
       drawCursor,
@@ -328,12 +443,12 @@ export function TerritoryMap(props: TerritoryMapProps) {
   const onClick = useCallback(
     (info: PickingInfo) => {
       // deck.gl picks clicks from pointer events of its own: a corner of a drawn polygon is not a unit click.
-      if (drawing) return
+      if (drawing || editing) return
       const id = pickedUnitId(info)
       const unit = id ? units.get(id) : undefined
       if (unit) onUnitClick?.(unit)
     },
-    [units, onUnitClick, drawing],
+    [units, onUnitClick, drawing, editing],
   )
   const ready = useCallback(
     (next: MapLibreMap | null) => {
@@ -405,7 +520,11 @@ export function TerritoryMap(props: TerritoryMapProps) {
             {formatCentsCompact(metric(hovered.metrics, 'revenue12mCents'))} ·{' '}
             {formatDeviation(hovered.metrics.deviationPct)}
           </span>
-          {drawing ? (
+          {editing ? (
+            <span className="map-tooltip-hint">
+              Drag a corner · drag an edge’s middle to add one · double-click to delete
+            </span>
+          ) : drawing ? (
             <span className="map-tooltip-hint">Click to add a corner · double-click or Enter to finish</span>
           ) : target && props.onUnitClick ? (
             <span className="map-tooltip-hint">

@@ -5,6 +5,7 @@ import {
   balanceTerritories,
   type DrawnPolygon,
   drawTerritoryPolygon,
+  getActivationPreview,
   getActiveTerritories,
   getDraftUnits,
   getRegions,
@@ -50,6 +51,16 @@ export function useDraftUnits(id: number | null) {
     enabled: id !== null,
     staleTime: Number.POSITIVE_INFINITY,
     select: (items) => new Map(items.map((u) => [u.unitId, u])),
+  })
+}
+
+/** Live count of the customers an activation would move; always refetched when the dialog opens. */
+export function useActivationPreview(draftId: number, version: number) {
+  return useQuery({
+    queryKey: ['territories', 'draft', draftId, 'activation-preview', version],
+    queryFn: ({ signal }) => getActivationPreview(draftId, signal),
+    staleTime: 0,
+    gcTime: 0,
   })
 }
 
