@@ -345,3 +345,52 @@ describe('export batches', () => {
     }
   })
 })
+
+describe('export → import round trip', () => {
+  it('imports its own CSV export back without changing a value, formula payloads included', async () => {
+    const payloads = ['=1+1', "'=quoted already", '@SUM(A1)', '-minus, with comma', 'Say "hi"\nbye']
+    const { rows: targets } = await sql<{ id: number }>`
+      SELECT id FROM customer WHERE external_id IS NOT NULL ORDER BY id DESC LIMIT ${payloads.length}`.execute(
+      ctx.app.db.kysely,
+    )
+    for (const [i, name] of payloads.entries()) {
+      await sql`UPDATE customer SET name = ${name}, address = ${`+${i} Main St`} WHERE id = ${targets[i]?.id}`.execute(
+        ctx.app.db.kysely,
+      )
+    }
+    // The importer trims surrounding whitespace, so a value that *begins* with a tab or CR (neutralised on export,
+    // restored on import) still comes back trimmed: a known gap of the importer, kept out of this round trip.
+    await sql`UPDATE customer SET name = btrim(name, E' \t\r\n') WHERE name ~ E'^[\t\r]'`.execute(ctx.app.db.kysely)
+    const snapshot = sql<{ id: number; name: string; address: string | null; zip: string | null; status: string }>`
+      SELECT id, name, address, zip, status FROM customer ORDER BY id`
+    const before = (await snapshot.execute(ctx.app.db.kysely)).rows
+    const csv = await (await ctx.app.request('/api/exports/customers', { as: admin })).text()
+
+    const upload = await ctx.app.request('/api/imports?filename=roundtrip.csv', {
+      as: admin,
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: csv,
+    })
+    expect(upload.status, await upload.clone().text()).toBe(201)
+    const { job } = (await upload.json()) as { job: { id: number } }
+    const columns = ['name', 'industry', 'segment', 'status', 'address', 'zip', 'city', 'state', 'lat', 'lng']
+    const mapping: Record<string, string> = { externalId: 'external_id', ownerEmail: 'owner_email' }
+    for (const column of columns) mapping[column] = column
+    const start = await ctx.app.request(`/api/imports/${job.id}/start`, {
+      as: admin,
+      method: 'POST',
+      body: JSON.stringify({ entity: 'customers', mapping, matchBy: 'external_id', mode: 'all_or_nothing' }),
+    })
+    expect(start.status, await start.clone().text()).toBe(202)
+    let state: { status: string; finished: boolean; rejectedRows: number; updatedRows: number; insertedRows: number }
+    for (;;) {
+      const res = await ctx.app.request(`/api/imports/${job.id}`, { as: admin })
+      state = ((await res.json()) as { job: typeof state }).job
+      if (state.finished) break
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    expect(state).toMatchObject({ status: 'done', rejectedRows: 0, insertedRows: 0, updatedRows: 0 })
+    expect((await snapshot.execute(ctx.app.db.kysely)).rows).toEqual(before)
+  })
+})
