@@ -30,7 +30,7 @@ describe('GET /api/openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.components.schemas)).toContain('Error')
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['bearerToken', 'queryToken', 'sessionCookie'])
-    const result = await new Validator().validate(doc as unknown as object)
+    const result = await new Validator().validate(doc as unknown as Record<string, unknown>)
     expect(result.errors ?? []).toEqual([])
     expect(result.valid).toBe(true)
   })

@@ -547,3 +547,45 @@ export async function getVisitReport(weekStart: string, weeks: number, signal?: 
   )
   return response.json()
 }
+
+// --- exports and API tokens ----------------------------------------------------
+
+type ExportRequest = InferRequestType<(typeof client.exports)[':resource']['$get']>
+export type ExportResource = ExportRequest['param']['resource']
+export type ExportFormat = NonNullable<ExportRequest['query']['format']>
+
+/**
+ * Download link for an export: the browser fetches it with the session cookie and saves the streamed file.
+ * Filters are the customer list's; `bbox` limits it to a map view; `alignment` picks the territories.
+ */
+export function exportUrl(
+  resource: ExportResource,
+  format: ExportFormat,
+  options: { filters?: CustomerFilters; bbox?: Bbox | null; alignment?: number | 'active' } = {},
+): string {
+  const query: ExportRequest['query'] = {
+    ...(options.filters ? filterQuery(options.filters) : {}),
+    format,
+    bbox: options.bbox ? formatBbox(options.bbox) : undefined,
+    alignment: options.alignment === undefined ? undefined : String(options.alignment),
+  }
+  return `/api/exports/${resource}?${toQueryString(query)}`
+}
+
+export type ApiToken = InferResponseType<typeof client.tokens.$get, 200>['items'][number]
+export type CreatedApiToken = InferResponseType<typeof client.tokens.$post, 201>
+
+export async function listApiTokens(signal?: AbortSignal): Promise<ApiToken[]> {
+  const response = await send(client.tokens.$get(undefined, withSignal(signal)))
+  return (await response.json()).items
+}
+
+export async function createApiToken(input: { name: string; expiresInDays?: number }): Promise<CreatedApiToken> {
+  const response = await send(client.tokens.$post({ json: input }))
+  return response.json()
+}
+
+export async function revokeApiToken(id: number): Promise<void> {
+  await send(client.tokens[':id'].$delete({ param: { id: String(id) } }))
+}
+

@@ -1,7 +1,9 @@
+import { useState } from 'react'
 import type { User } from '../../api'
 import { humanize } from '../../lib/format'
 import { Button } from '../../ui/button'
 import { LogoutIcon } from '../../ui/icons'
+import { ApiTokensDialog } from '../exports/api-tokens-dialog'
 import { useLogout } from './use-session'
 
 function initials(name: string): string {
@@ -13,6 +15,7 @@ function initials(name: string): string {
 
 export function UserMenu({ user }: { user: User }) {
   const logoutMutation = useLogout()
+  const [tokensOpen, setTokensOpen] = useState(false)
   return (
     <div className="user-menu" data-testid="user-menu">
       <span className="visually-hidden">Signed in as</span>
@@ -23,6 +26,10 @@ export function UserMenu({ user }: { user: User }) {
         <span className="user-menu-name">{user.name}</span>
         <span className="user-menu-role">{humanize(user.role)}</span>
       </span>
+      <Button size="sm" variant="ghost" onClick={() => setTokensOpen(true)} data-testid="api-tokens-open">
+        API tokens
+      </Button>
+      {tokensOpen ? <ApiTokensDialog onClose={() => setTokensOpen(false)} /> : null}
       <Button
         size="sm"
         variant="ghost"

@@ -7,6 +7,7 @@ import { EmptyState } from '../../ui/empty-state'
 import { ArrowLeftIcon, CloseIcon, CrosshairIcon, PinIcon, SearchIcon } from '../../ui/icons'
 import { SkeletonRows } from '../../ui/skeleton'
 import { Spinner } from '../../ui/spinner'
+import { ExportMenu } from '../exports/export-menu'
 import { CustomerFiltersBar } from './customer-filters'
 import { CustomerRow } from './customer-row'
 import { useCustomersInView } from './use-customers-in-view'
@@ -93,6 +94,7 @@ function InViewResults({ appliedFilters, bbox, selectedId, onSelect }: CustomerS
             `${formatCount(items.length)}${query.hasNextPage ? '+' : ''} ${items.length === 1 ? 'customer' : 'customers'}`
           ) : null}
         </span>
+        <ExportMenu filters={appliedFilters} bbox={bbox} />
       </header>
 
       {query.isError && items.length === 0 ? (

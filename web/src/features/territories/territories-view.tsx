@@ -2,6 +2,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl'
 import { type ChangeEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import {
   type Bbox,
+  exportUrl,
   isApiError,
   type TerritoryDraftDetail,
   type TerritoryPatch,
@@ -579,6 +580,14 @@ export function TerritoriesView() {
                     data-testid="territory-export"
                   >
                     Export GeoJSON
+                  </a>
+                  <a
+                    className="btn btn-secondary btn-sm"
+                    href={exportUrl('territories', 'csv', { alignment: detail.draft.id })}
+                    download
+                    data-testid="territory-export-csv"
+                  >
+                    Export CSV
                   </a>
                   {detail.draft.status !== 'active' ? (
                     <Button
