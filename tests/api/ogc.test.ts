@@ -74,6 +74,8 @@ describe('OGC API – Features', () => {
       if (pages > 0) expect(page.links.some((l) => l.rel === 'prev')).toBe(true)
       ids.push(...page.features.map((f) => Number(f.id)))
       const next = page.links.find((l) => l.rel === 'next')
+      // Next pages continue after the last id (keyset), not by skipping rows.
+      if (next) expect(new URL(next.href).searchParams.get('after')).toBe(String(page.features.at(-1)?.id))
       url = next ? pathOf(next.href) : undefined
       pages++
     }

@@ -89,7 +89,15 @@ describe('GET /api/openapi.json', () => {
       security: unknown[]
     }
     expect(items.parameters.map((p) => `${p.in}:${p.name}`).sort()).toEqual(
-      ['path:collectionId', 'query:bbox', 'query:f', 'query:limit', 'query:offset', 'query:token'].sort(),
+      [
+        'path:collectionId',
+        'query:after',
+        'query:bbox',
+        'query:f',
+        'query:limit',
+        'query:offset',
+        'query:token',
+      ].sort(),
     )
     expect(items.security).toContainEqual({ bearerToken: [] })
     expect((doc.paths['/api/health']?.get as { security: unknown[] }).security).toEqual([])

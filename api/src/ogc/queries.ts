@@ -7,7 +7,8 @@ type Q = Kysely<Database>
 
 /** A GeoJSON feature whose geometry arrives from PostGIS as GeoJSON text. */
 export type FeatureRow = { id: string | number; geometry: string | null; properties: Record<string, unknown> }
-export type Page = { limit: number; offset: number }
+/** `after` (customers): keyset continuation from a next link; the offset then only numbers the page. */
+export type Page = { limit: number; offset: number; after?: number | undefined }
 
 const envelope = (bbox: Bbox) => sql`ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)`
 
@@ -36,7 +37,8 @@ export async function pageCustomers(db: Q, scope: CustomerScope, bbox: Bbox | un
     SELECT ${customerFeature}
     FROM customer c LEFT JOIN app_user u ON u.id = c.owner_id
     WHERE ${customerWhere(scope, bbox)}
-    ORDER BY c.id LIMIT ${page.limit} OFFSET ${page.offset}`.execute(db)
+      ${page.after !== undefined ? sql`AND c.id > ${page.after}` : sql``}
+    ORDER BY c.id LIMIT ${page.limit} ${page.after !== undefined ? sql`` : sql`OFFSET ${page.offset}`}`.execute(db)
   return rows
 }
 

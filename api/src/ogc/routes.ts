@@ -49,9 +49,10 @@ async function collectionDocument(c: Context<AppEnv>, id: keyof typeof collectio
   }
 }
 
-function pageParams(query: ItemsQuery, offset: number): Record<string, string> {
+function pageParams(query: ItemsQuery, offset: number, after?: number): Record<string, string> {
   const params: Record<string, string> = { limit: String(query.limit), offset: String(offset) }
   if (query.bbox) params.bbox = query.bbox.join(',')
+  if (after !== undefined) params.after = String(after)
   return params
 }
 
@@ -123,14 +124,19 @@ export const ogcRoutes = new Hono<AppEnv>()
       const { features, numberMatched } = await collectionItems(c.var.deps.db.kysely, c.var.user, id, query.bbox, {
         limit: query.limit,
         offset: query.offset,
+        after: query.after,
       })
       const items = `/collections/${id}/items`
       const links = [
-        { href: link(c, items, pageParams(query, query.offset)), rel: 'self', type: geojson },
+        { href: link(c, items, pageParams(query, query.offset, query.after)), rel: 'self', type: geojson },
         { href: link(c, `/collections/${id}`), rel: 'collection', type: json },
       ]
       if (query.offset + features.length < numberMatched) {
-        links.push({ href: link(c, items, pageParams(query, query.offset + query.limit)), rel: 'next', type: geojson })
+        // Customers continue by id (keyset), so a GIS copying a million of them never pays for deep offsets.
+        const last = features[features.length - 1]
+        const after = id === 'customers' && typeof last?.id === 'number' ? last.id : undefined
+        const next = pageParams(query, query.offset + query.limit, after)
+        links.push({ href: link(c, items, next), rel: 'next', type: geojson })
       }
       if (query.offset > 0) {
         const previous = Math.max(0, query.offset - query.limit)

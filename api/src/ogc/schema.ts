@@ -18,6 +18,14 @@ export const itemsQuery = z
     bbox: bboxSchema.optional().describe('west,south,east,north in CRS84 (lng/lat)'),
     limit: z.coerce.number().int().min(1).max(10_000).default(100),
     offset: z.coerce.number().int().min(0).max(100_000_000).default(0),
+    after: z
+      .string()
+      .regex(/^[0-9]{1,15}$/, 'after is an id from a next link')
+      .transform(Number)
+      .optional()
+      .describe(
+        'customers only: continue after this id (next links set it, so deep pages cost no more than the first)',
+      ),
   })
   .strict()
 export type ItemsQuery = z.infer<typeof itemsQuery>
