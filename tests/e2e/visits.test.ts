@@ -9,7 +9,11 @@ let page: Page
 
 type TestHooks = {
   __meridian?: {
-    map: { project: (p: [number, number]) => { x: number; y: number }; loaded: () => boolean }
+    map: {
+      project: (p: [number, number]) => { x: number; y: number }
+      loaded: () => boolean
+      jumpTo: (o: { center: [number, number]; zoom: number }) => void
+    }
     visitPoint?: (id: number) => [number, number] | null
   }
 }
@@ -158,6 +162,57 @@ describe('a rep plans and records a day of visits in the browser', () => {
     await page.getByTestId('plan-week').click()
     await expect.poll(() => page.getByTestId('week-day').count(), { timeout: 20_000 }).toBe(5)
     await page.screenshot({ path: screenshotPath('visits-06-week.png') })
+  })
+
+  it('adds customers with a shift-drag box and an alt-drag lasso on the map', async () => {
+    await page.getByTestId('visits-tab-day').click()
+    const chosen = new Set(await stopOrder())
+    const free = suggestions.filter((s) => !chosen.has(s.customerId))
+    const screen = async (s: Suggestion) => {
+      await page.evaluate(
+        ([lng, lat]) => (window as unknown as TestHooks).__meridian?.map.jumpTo({ center: [lng, lat], zoom: 11 }),
+        [s.lng, s.lat] as [number, number],
+      )
+      await page.waitForTimeout(500)
+      const p = await page.evaluate(
+        ([lng, lat]) => (window as unknown as TestHooks).__meridian?.map.project([lng, lat]),
+        [s.lng, s.lat] as [number, number],
+      )
+      const box = await page.getByTestId('map').boundingBox()
+      if (!p || !box) throw new Error('map not ready')
+      return { x: box.x + p.x, y: box.y + p.y }
+    }
+    const before = await page.getByTestId('visit-stop').count()
+    const boxed = free[0] as Suggestion
+    const a = await screen(boxed)
+    await page.keyboard.down('Shift')
+    await page.mouse.move(a.x - 6, a.y - 6)
+    await page.mouse.down()
+    await page.mouse.move(a.x + 6, a.y + 6, { steps: 4 })
+    await page.mouse.up()
+    await page.keyboard.up('Shift')
+    await expect.poll(() => page.getByTestId('visit-stops').textContent()).toContain(boxed.name)
+    const afterBox = await page.getByTestId('visit-stop').count()
+    expect(afterBox).toBeGreaterThan(before)
+
+    const lassoed = free.find((s) => s.customerId !== boxed.customerId) as Suggestion
+    const b = await screen(lassoed)
+    await page.keyboard.down('Alt')
+    await page.mouse.move(b.x - 7, b.y - 7)
+    await page.mouse.down()
+    for (const [dx, dy] of [
+      [7, -7],
+      [7, 7],
+      [-7, 7],
+      [-7, -6],
+    ]) {
+      await page.mouse.move(b.x + (dx ?? 0), b.y + (dy ?? 0), { steps: 3 })
+    }
+    await page.mouse.up()
+    await page.keyboard.up('Alt')
+    await expect.poll(() => page.getByTestId('visit-stops').textContent()).toContain(lassoed.name)
+    expect(await page.getByTestId('visit-stop').count()).toBeGreaterThan(afterBox)
+    await page.screenshot({ path: screenshotPath('visits-08-lasso.png') })
   })
 })
 

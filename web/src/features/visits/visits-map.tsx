@@ -23,6 +23,7 @@ export function VisitsMap({ candidates, plan, revision, onToggle, onBoxSelect, f
   const config = useAppConfig()
   const [map, setMap] = useState<MapLibreMap | null>(null)
   const [rect, setRect] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null)
+  const [lasso, setLasso] = useState<{ x: number; y: number }[]>([])
 
   const layers = useMemo(
     () => [
@@ -76,12 +77,19 @@ export function VisitsMap({ candidates, plan, revision, onToggle, onBoxSelect, f
     map.boxZoom.disable()
     const container = map.getContainer()
     let start: { x: number; y: number } | null = null
+    // Alt-drag: a free-form lasso in screen pixels, closed back to its start on release.
+    let track: { x: number; y: number }[] | null = null
     let swallowClick = false
     const local = (event: MouseEvent) => {
       const box = container.getBoundingClientRect()
       return { x: event.clientX - box.left, y: event.clientY - box.top }
     }
     const onMove = (event: MouseEvent) => {
+      if (track) {
+        track.push(local(event))
+        setLasso([...track])
+        return
+      }
       if (!start) return
       const p = local(event)
       setRect({ x0: start.x, y0: start.y, x1: p.x, y1: p.y })
@@ -89,6 +97,19 @@ export function VisitsMap({ candidates, plan, revision, onToggle, onBoxSelect, f
     const onUp = (event: MouseEvent) => {
       window.removeEventListener('mousemove', onMove)
       window.removeEventListener('mouseup', onUp)
+      if (track) {
+        const ring = track
+        track = null
+        swallowClick = true
+        setLasso([])
+        if (ring.length < 3) return
+        const inside = boxRef.current.candidates.filter((c) => {
+          const p = map.project([c.lng, c.lat])
+          return pointInPolygon(p.x, p.y, ring)
+        })
+        boxRef.current.onBoxSelect(inside.map((c) => c.customerId))
+        return
+      }
       if (!start) return
       const p = local(event)
       const a = map.unproject([Math.min(start.x, p.x), Math.max(start.y, p.y)])
@@ -102,9 +123,15 @@ export function VisitsMap({ candidates, plan, revision, onToggle, onBoxSelect, f
       boxRef.current.onBoxSelect(inside.map((c) => c.customerId))
     }
     const onDown = (event: MouseEvent) => {
-      if (event.button !== 0 || !event.shiftKey) return
+      if (event.button !== 0 || !(event.shiftKey || event.altKey)) return
       event.stopPropagation()
       event.preventDefault()
+      if (event.altKey) {
+        track = [local(event)]
+        window.addEventListener('mousemove', onMove)
+        window.addEventListener('mouseup', onUp)
+        return
+      }
       start = local(event)
       window.addEventListener('mousemove', onMove)
       window.addEventListener('mouseup', onUp)
@@ -138,7 +165,7 @@ export function VisitsMap({ candidates, plan, revision, onToggle, onBoxSelect, f
         onContextMenu={() => {}}
         onMapReady={setMap}
         onClick={onClick}
-        label="Visit map. Click a customer to add or remove it; shift-drag a box to add every customer inside."
+        label="Visit map. Click a customer to add or remove it; shift-drag a box or alt-drag a lasso to add every customer inside."
       />
       {rect ? (
         <div
@@ -151,7 +178,24 @@ export function VisitsMap({ candidates, plan, revision, onToggle, onBoxSelect, f
           }}
         />
       ) : null}
-      <p className="visits-map-hint">Click a customer to add it · Shift-drag to add all in a box</p>
+      {lasso.length > 1 ? (
+        <svg className="visits-lasso" aria-hidden="true">
+          <polygon points={lasso.map((p) => `${p.x},${p.y}`).join(' ')} />
+        </svg>
+      ) : null}
+      <p className="visits-map-hint">Click a customer to add it · Shift-drag a box or Alt-drag a lasso to add many</p>
     </div>
   )
+}
+
+/** Even-odd ray casting in screen pixels. */
+function pointInPolygon(x: number, y: number, ring: readonly { x: number; y: number }[]): boolean {
+  let inside = false
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const a = ring[i]
+    const b = ring[j]
+    if (!a || !b) continue
+    if (a.y > y !== b.y > y && x < ((b.x - a.x) * (y - a.y)) / (b.y - a.y) + a.x) inside = !inside
+  }
+  return inside
 }

@@ -292,6 +292,11 @@ export function VisitsView({ user }: { user: User }) {
     applySaved(fresh.data ?? null)
   }
 
+  const inPlan = new Set([
+    ...(plan?.stops.map((s) => s.customerId) ?? []),
+    ...(plan?.unscheduled.map((u) => u.customerId) ?? []),
+  ])
+  const pendingStops = plan ? stops.filter((s) => !inPlan.has(s.customerId)).length : 0
   const weekStart = mondayOf(date)
   const lunchBreak = lunch ? { durationMin: 30, window: [720, 840] as [number, number] } : undefined
 
@@ -617,6 +622,12 @@ export function VisitsView({ user }: { user: User }) {
                     <dd className="kpi-value kpi-value-sm">{clock(plan.endMin)}</dd>
                   </div>
                 </dl>
+                {pendingStops > 0 ? (
+                  <Banner tone="info">
+                    {pendingStops === 1 ? '1 new stop is' : `${pendingStops} new stops are`} not in the route yet.
+                    Optimise the route to include {pendingStops === 1 ? 'it' : 'them'}.
+                  </Banner>
+                ) : null}
                 {!plan.feasible ? (
                   <Banner>
                     This order breaks{' '}
