@@ -79,6 +79,10 @@ export const describedElsewhere: Record<string, RouteDescription> = {
     tags: ['territories'],
     summary: 'Set a hand-drawn polygon for a territory',
   },
+  'GET /api/territories/drafts/{id}/activation-preview': {
+    tags: ['territories'],
+    summary: 'Dry run of activation: customers who would change owner, per territory',
+  },
   'POST /api/territories/drafts/{id}/activate': {
     tags: ['territories'],
     summary: 'Activate a draft: owners follow territories, the previous alignment is archived',
@@ -92,6 +96,39 @@ export const describedElsewhere: Record<string, RouteDescription> = {
   'POST /api/routes/optimize': {
     tags: ['routes'],
     summary: 'Order a day of visits (time windows, lunch break) and list the stops that do not fit',
+  },
+  // CSV import (api/src/imports), described here until its routes carry describeRoute().
+  'GET /api/imports/fields': {
+    tags: ['imports'],
+    summary: 'Target fields per entity, with the header aliases they match',
+  },
+  'GET /api/imports': { tags: ['imports'], summary: 'Recent import jobs (admins see all, others their own)' },
+  'POST /api/imports': {
+    tags: ['imports'],
+    summary: 'Upload a CSV file (the request body is the file, streamed to disk); returns the job and a preview',
+    description:
+      'Send the raw file as the body (any content type) with `?filename=`; encoding, delimiter and header are detected.',
+    status: 201,
+  },
+  'GET /api/imports/{id}': { tags: ['imports'], summary: 'One import job with its progress counters' },
+  'GET /api/imports/{id}/preview': {
+    tags: ['imports'],
+    summary: 'First rows, the suggested column mapping and the problems it would cause',
+  },
+  'POST /api/imports/{id}/start': {
+    tags: ['imports'],
+    summary: 'Start the import with a column mapping, matching rule and mode',
+    status: 202,
+  },
+  'GET /api/imports/{id}/events': {
+    tags: ['imports'],
+    summary: 'Progress as server-sent events, read from the job row (survives a reload)',
+    produces: ['text/event-stream'],
+  },
+  'GET /api/imports/{id}/errors.csv': {
+    tags: ['imports'],
+    summary: 'Rejected rows as CSV: line number, field, reason and the original row',
+    produces: ['text/csv'],
   },
   'GET /api/tiles/customers/{z}/{x}/{y}': {
     tags: ['tiles'],
