@@ -213,6 +213,14 @@ describe('a rep plans and records a day of visits in the browser', () => {
     await expect.poll(() => page.getByTestId('visit-stops').textContent()).toContain(lassoed.name)
     expect(await page.getByTestId('visit-stop').count()).toBeGreaterThan(afterBox)
     await page.screenshot({ path: screenshotPath('visits-08-lasso.png') })
+
+    // Suggestions follow the start: from an office in Miami, none of this Seattle rep's customers is in reach.
+    await page.getByTestId('visits-start').selectOption('office')
+    await page.getByTestId('visits-office').fill('25.77, -80.19')
+    await expect.poll(() => page.getByText('No customers in reach').count(), { timeout: 15_000 }).toBe(1)
+    await page.screenshot({ path: screenshotPath('visits-09-empty.png') })
+    await page.getByTestId('visits-start').selectOption('home')
+    await expect.poll(() => page.getByTestId('visit-suggestion').count(), { timeout: 15_000 }).toBeGreaterThan(3)
   })
 })
 

@@ -3,7 +3,8 @@ import { getSavedDayPlan, getVisitReport, getVisitSuggestions, listVisitReps } f
 
 export const visitKeys = {
   reps: ['visits', 'reps'] as const,
-  suggestions: (repId: number | undefined, date: string) => ['visits', 'suggestions', repId ?? 0, date] as const,
+  suggestions: (repId: number | undefined, date: string, origin: Origin | null) =>
+    ['visits', 'suggestions', repId ?? 0, date, origin?.lng ?? null, origin?.lat ?? null] as const,
   plan: (repId: number | undefined, date: string) => ['visits', 'plan', repId ?? 0, date] as const,
   report: (weekStart: string, weeks: number) => ['visits', 'report', weekStart, weeks] as const,
 }
@@ -12,11 +13,17 @@ export function useVisitReps() {
   return useQuery({ queryKey: visitKeys.reps, queryFn: ({ signal }) => listVisitReps(signal), staleTime: 60_000 })
 }
 
-/** Customers in reach ranked by priority; also the points one can pick on the map. */
-export function useVisitSuggestions(repId: number | undefined, date: string, enabled: boolean) {
+type Origin = { lng: number; lat: number }
+
+/**
+ * Customers in reach of the day's start (the home base when `origin` is null) ranked by priority; also the points
+ * one can pick on the map.
+ */
+export function useVisitSuggestions(repId: number | undefined, date: string, origin: Origin | null, enabled: boolean) {
   return useQuery({
-    queryKey: visitKeys.suggestions(repId, date),
-    queryFn: ({ signal }) => getVisitSuggestions({ date, repId, limit: 100 }, signal),
+    queryKey: visitKeys.suggestions(repId, date, origin),
+    queryFn: ({ signal }) =>
+      getVisitSuggestions({ date, repId, limit: 100, lng: origin?.lng, lat: origin?.lat }, signal),
     enabled,
     staleTime: 30_000,
   })

@@ -82,6 +82,14 @@ function browserPosition(): Promise<{ lng: number; lat: number }> {
   })
 }
 
+/** "41.88, -87.63" as a point, or null when it is not one. */
+function parseLatLng(text: string): { lng: number; lat: number } | null {
+  const [lat, lng] = text.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part.trim())))
+  if (lat === undefined || lng === undefined || !Number.isFinite(lat) || !Number.isFinite(lng)) return null
+  if (Math.abs(lat) > 90 || Math.abs(lng) > 180) return null
+  return { lng, lat }
+}
+
 /** Field visits: who to visit, the day's route and timeline, the week, and (managers) planned versus done. */
 export function VisitsView({ user }: { user: User }) {
   const id = useId()
@@ -108,7 +116,17 @@ export function VisitsView({ user }: { user: User }) {
   const [checkedIn, setCheckedIn] = useState<Map<number, boolean | null>>(new Map())
 
   const ready = !planner || repId !== undefined
-  const suggestions = useVisitSuggestions(repId, date, ready)
+  // Suggestions are "within reach of the start": the home base, the office typed in, or the device's position.
+  const [devicePosition, setDevicePosition] = useState<{ lng: number; lat: number } | null>(null)
+  useEffect(() => {
+    if (startKind !== 'current') return
+    browserPosition()
+      .then(setDevicePosition)
+      .catch((e: Error) => setError(e.message))
+  }, [startKind])
+  const officePoint = parseLatLng(office)
+  const origin = startKind === 'office' ? officePoint : startKind === 'current' ? devicePosition : null
+  const suggestions = useVisitSuggestions(repId, date, origin, ready)
   const saved = useSavedDayPlan(repId, date, ready)
 
   // A saved plan for this rep and day replaces the draft once, when it arrives.
@@ -203,11 +221,8 @@ export function VisitsView({ user }: { user: User }) {
   async function place(): Promise<VisitPlace> {
     if (startKind === 'home') return { kind: 'home' }
     if (startKind === 'current') return { kind: 'current', ...(await browserPosition()) }
-    const [lat, lng] = office.split(',').map((part) => Number(part.trim()))
-    if (lat === undefined || lng === undefined || !Number.isFinite(lat) || !Number.isFinite(lng)) {
-      throw new Error('Give the office as “latitude, longitude”.')
-    }
-    return { kind: 'office', lng, lat, label: 'Office' }
+    if (!officePoint) throw new Error('Give the office as “latitude, longitude”.')
+    return { kind: 'office', ...officePoint, label: 'Office' }
   }
 
   async function request(): Promise<OptimizeDayRequest> {
@@ -369,6 +384,7 @@ export function VisitsView({ user }: { user: User }) {
                       className="select"
                       value={startKind}
                       onChange={(e) => setStartKind(e.target.value as StartKind)}
+                      data-testid="visits-start"
                     >
                       <option value="home">Home base</option>
                       <option value="office">Office</option>
@@ -376,15 +392,18 @@ export function VisitsView({ user }: { user: User }) {
                     </select>
                   </Field>
                   {startKind === 'office' ? (
-                    <Field label="Office (lat, lng)" htmlFor={`${id}-office`}>
-                      <input
-                        id={`${id}-office`}
-                        className="input"
-                        value={office}
-                        placeholder="41.88, -87.63"
-                        onChange={(e) => setOffice(e.target.value)}
-                      />
-                    </Field>
+                    <div className="visits-span">
+                      <Field label="Office (lat, lng)" htmlFor={`${id}-office`}>
+                        <input
+                          id={`${id}-office`}
+                          className="input"
+                          value={office}
+                          placeholder="41.88, -87.63"
+                          onChange={(e) => setOffice(e.target.value)}
+                          data-testid="visits-office"
+                        />
+                      </Field>
+                    </div>
                   ) : null}
                   <Field label="Day starts" htmlFor={`${id}-day-start`}>
                     <input
@@ -515,7 +534,8 @@ export function VisitsView({ user }: { user: User }) {
                       </Banner>
                     ) : suggestions.data.items.length === 0 ? (
                       <EmptyState icon={<PinIcon size={22} />} title="No customers in reach">
-                        Nobody of yours lies within {suggestions.data.radiusKm} km of the start.
+                        None of {planner ? 'this rep’s' : 'your'} customers lies within {suggestions.data.radiusKm} km
+                        of {suggestions.data.origin.label}.
                       </EmptyState>
                     ) : (
                       <ol className="visits-suggestions" data-testid="visit-suggestions">
