@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../context.ts'
 import { AppError } from '../errors.ts'
 import { validateParams, validateQuery } from '../lib/validate.ts'
+import type { Bbox } from '../lib/zod-helpers.ts'
 import { describeRoute } from '../openapi/describe.ts'
 import { regionExtent } from './queries.ts'
 import { collectionParam, featureParam, type ItemsQuery, itemsQuery, ogcQuery } from './schema.ts'
@@ -34,8 +35,7 @@ function collectionId(id: string) {
   return id
 }
 
-async function collectionDocument(c: Context<AppEnv>, id: keyof typeof collectionInfo) {
-  const extent = await regionExtent(c.var.deps.db.kysely)
+function collectionDocument(c: Context<AppEnv>, id: keyof typeof collectionInfo, extent: Bbox | null) {
   return {
     id,
     ...collectionInfo[id],
@@ -94,10 +94,9 @@ export const ogcRoutes = new Hono<AppEnv>()
     describeRoute({ tags: ['ogc'], summary: 'Feature collections', auth: 'token' }),
     validateQuery(ogcQuery),
     async (c) => {
-      const collections = []
-      for (const id of Object.keys(collectionInfo) as (keyof typeof collectionInfo)[]) {
-        collections.push(await collectionDocument(c, id))
-      }
+      const extent = await regionExtent(c.var.deps.db.kysely)
+      const ids = Object.keys(collectionInfo) as (keyof typeof collectionInfo)[]
+      const collections = ids.map((id) => collectionDocument(c, id, extent))
       return c.json({ links: [{ href: link(c, '/collections'), rel: 'self', type: json }], collections }, 200)
     },
   )
@@ -106,7 +105,10 @@ export const ogcRoutes = new Hono<AppEnv>()
     describeRoute({ tags: ['ogc'], summary: 'One feature collection', auth: 'token' }),
     validateParams(collectionParam),
     validateQuery(ogcQuery),
-    async (c) => c.json(await collectionDocument(c, collectionId(c.req.valid('param').collectionId)), 200),
+    async (c) => {
+      const id = collectionId(c.req.valid('param').collectionId)
+      return c.json(collectionDocument(c, id, await regionExtent(c.var.deps.db.kysely)), 200)
+    },
   )
   .get(
     '/collections/:collectionId/items',
