@@ -100,7 +100,8 @@ describe('GET /api/openapi.json', () => {
       ].sort(),
     )
     expect(items.security).toContainEqual({ bearerToken: [] })
-    expect((doc.paths['/api/health']?.get as { security: unknown[] }).security).toEqual([])
+    const health = doc.paths['/api/health']?.get as { security: unknown[] } | undefined
+    expect(health?.security).toEqual([])
   })
 })
 
