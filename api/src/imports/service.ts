@@ -62,7 +62,13 @@ export function importDir(): string {
 }
 export const maxImportBytes = Number(process.env.MERIDIAN_IMPORT_MAX_BYTES || 1024 * 1024 * 1024)
 export const maxLineBytes = 1024 * 1024
-const batchSize = 5000
+/**
+ * Rows per batch (one transaction each). PGlite runs SQL on the server's only thread, so its batches are smaller:
+ * the server keeps answering (progress, pages) between them.
+ */
+export function importBatchSize(kind: Db['kind']): number {
+  return kind === 'pglite' ? 1000 : 5000
+}
 /** From this many rows a customer import defers the roll-up triggers and rebuilds them once at the end. */
 const bulkThreshold = 20_000
 const previewRows = 20
@@ -439,7 +445,10 @@ export async function runImport(db: Db, user: CurrentUser, queued: ImportJob): P
 }
 
 /** Records of the file after the header, in batches, streamed: memory stays bounded by one batch. */
-async function* readBatches(job: ImportJob): AsyncGenerator<{ rows: PreparedInput[]; lastLine: number }> {
+async function* readBatches(
+  job: ImportJob,
+  batchSize: number,
+): AsyncGenerator<{ rows: PreparedInput[]; lastLine: number }> {
   const decoder = createDecoder(job.encoding)
   const parser = new CsvParser(job.delimiter)
   let skipHeader = job.hasHeader
@@ -529,9 +538,20 @@ async function applyRows(ctx: RunContext, trx: Kysely<Database>, rows: PreparedR
 async function runRowByRow(ctx: RunContext, counters: Counters): Promise<void> {
   const { db, job } = ctx
   let usedBulk = false
-  for await (const batch of readBatches(job)) {
-    const { good, errors, raws } = prepareBatch(ctx, batch.rows)
-    await resolveExternal(ctx, good)
+  const batches = readBatches(job, importBatchSize(db.kind))
+  const prepareNext = async () => {
+    const next = await batches.next()
+    if (next.done) return null
+    const prepared = prepareBatch(ctx, next.value.rows)
+    await resolveExternal(ctx, prepared.good)
+    return { batch: next.value, ...prepared }
+  }
+  let current = await prepareNext()
+  while (current) {
+    const { batch, good, errors, raws } = current
+    // The next batch is read and validated while the database writes this one.
+    const upcoming = prepareNext()
+    upcoming.catch(() => {})
     try {
       await db.kysely.transaction().execute(async (trx) => {
         if (ctx.bulk) await setBulkLoad(trx, true)
@@ -554,6 +574,7 @@ async function runRowByRow(ctx: RunContext, counters: Counters): Promise<void> {
       console.warn('[imports] batch failed, retrying row by row:', (error as Error).message)
       await applyOneByOne(ctx, counters, good, errors, raws, batch)
     }
+    current = await upcoming
   }
   if (usedBulk) {
     await updateJobProgress(db.kysely, job.id, { ...counters, message: 'Rebuilding map roll-ups…' })
@@ -622,7 +643,7 @@ async function runAllOrNothing(ctx: RunContext, counters: Counters): Promise<voi
     await db.kysely.transaction().execute(async (trx) => {
       if (ctx.bulk) await setBulkLoad(trx, true)
       let lastLine = 0
-      for await (const batch of readBatches(job)) {
+      for await (const batch of readBatches(job, importBatchSize(db.kind))) {
         const { good, errors, raws } = prepareBatch(ctx, batch.rows)
         await resolveExternal(ctx, good)
         const result = await applyRows(ctx, trx, good)
