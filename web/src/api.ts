@@ -589,3 +589,63 @@ export async function revokeApiToken(id: number): Promise<void> {
   await send(client.tokens[':id'].$delete({ param: { id: String(id) } }))
 }
 
+// --- imports -----------------------------------------------------------------
+
+export type ImportUpload = InferResponseType<typeof client.imports.$post, 201>
+export type ImportJob = ImportUpload['job']
+export type ImportPreview = ImportUpload['preview']
+export type ImportHistoryItem = InferResponseType<typeof client.imports.$get, 200>['items'][number]
+export type ImportFields = InferResponseType<typeof client.imports.fields.$get, 200>['fields']
+export type StartImportRequest = InferRequestType<(typeof client.imports)[':id']['start']['$post']>['json']
+export type ImportEntity = StartImportRequest['entity']
+
+/** The file itself is the request body, streamed by the browser; the server checks it as it arrives. */
+export async function uploadImportFile(file: File): Promise<ImportUpload> {
+  let response: Response
+  try {
+    response = await fetch(`/api/imports?${toQueryString({ filename: file.name })}`, {
+      method: 'POST',
+      body: file,
+      headers: { 'content-type': file.type || 'text/csv' },
+      credentials: 'same-origin',
+    })
+  } catch {
+    throw new ApiError(0, 'network_error', 'Cannot reach the Meridian server. Check your connection and try again.')
+  }
+  if (!response.ok) throw await parseError(response)
+  return (await response.json()) as ImportUpload
+}
+
+export async function getImportFields(signal?: AbortSignal): Promise<ImportFields> {
+  const res = await send(client.imports.fields.$get(undefined, withSignal(signal)))
+  return (await res.json()).fields
+}
+
+export async function listImports(signal?: AbortSignal): Promise<ImportHistoryItem[]> {
+  const res = await send(client.imports.$get({ query: { limit: '20' } }, withSignal(signal)))
+  return (await res.json()).items
+}
+
+export async function getImportPreview(id: number, signal?: AbortSignal) {
+  const res = await send(client.imports[':id'].preview.$get({ param: { id: String(id) } }, withSignal(signal)))
+  return res.json()
+}
+
+export async function getImport(id: number, signal?: AbortSignal): Promise<ImportJob> {
+  const res = await send(client.imports[':id'].$get({ param: { id: String(id) } }, withSignal(signal)))
+  return (await res.json()).job
+}
+
+export async function startImport(id: number, request: StartImportRequest): Promise<ImportJob> {
+  const res = await send(client.imports[':id'].start.$post({ param: { id: String(id) }, json: request }))
+  return (await res.json()).job
+}
+
+/** Server-sent progress of one import (EventSource reconnects by itself). */
+export function importEventsUrl(id: number): string {
+  return `/api/imports/${id}/events`
+}
+
+export function importErrorsUrl(id: number): string {
+  return `/api/imports/${id}/errors.csv`
+}

@@ -26,6 +26,7 @@ import { nearbyRadiusKm } from '../features/customers/use-nearby-customers'
 import { densityLayer } from '../features/density/density-layer'
 import { buildDensityScale, rgbCss } from '../features/density/density-scale'
 import { useDensity } from '../features/density/use-density'
+import { ImportsView } from '../features/imports/imports-view'
 import { buildRegionLabels, regionLabelsLayer } from '../features/regions/region-labels'
 import { useStates } from '../features/regions/use-states'
 import { MyTerritoryView } from '../features/territories/my-territory-view'
@@ -64,10 +65,12 @@ function isDensityCell(object: unknown): object is DensityCell {
   return typeof object === 'object' && object !== null && 'h3' in object && 'customers' in object
 }
 
-type AppView = 'customers' | 'territories' | 'visits'
+type AppView = 'customers' | 'territories' | 'visits' | 'import'
 
 function viewFromHash(): AppView {
   if (window.location.hash === '#visits') return 'visits'
+  // #import or #import/<job id>: the import view keeps its job in the hash.
+  if (/^#import(\/|$)/.test(window.location.hash)) return 'import'
   return window.location.hash === '#territories' ? 'territories' : 'customers'
 }
 
@@ -86,7 +89,9 @@ export function Shell({ user }: { user: User }) {
   return (
     <div className="app">
       <TopBar user={user} view={view} onNavigate={navigate} />
-      {view === 'visits' && user.role !== 'marketer' ? (
+      {view === 'import' && user.role !== 'marketer' ? (
+        <ImportsView ownOnly={user.role === 'rep'} />
+      ) : view === 'visits' && user.role !== 'marketer' ? (
         <VisitsView user={user} />
       ) : view === 'territories' ? (
         canPlanTerritories(user.role) ? (

@@ -2,7 +2,7 @@ import type { Role, User } from '../api'
 import { UserMenu } from '../features/auth/user-menu'
 import { LogoMark } from '../ui/icons'
 
-type View = 'customers' | 'territories' | 'visits'
+type View = 'customers' | 'territories' | 'visits' | 'import'
 
 /** Managers and admins plan territories; everyone else sees the territory they are assigned. */
 export function canPlanTerritories(role: Role): boolean {
@@ -23,6 +23,8 @@ export function TopBar({ user, view, onNavigate }: TopBarProps) {
   ]
   // Marketers do not plan field visits.
   if (user.role !== 'marketer') items.push({ id: 'visits', label: 'Visits', testId: 'nav-visits' })
+  // Marketers read customers; everyone else imports (reps their own customers only).
+  if (user.role !== 'marketer') items.push({ id: 'import', label: 'Import', testId: 'nav-import' })
   return (
     <header className="top-bar">
       <div className="brand">

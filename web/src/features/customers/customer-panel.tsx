@@ -121,6 +121,14 @@ function CustomerHeader({
   )
 }
 
+// How exactly the point on the map is known (set when the customer was created or imported).
+const geocodePrecisionLabels: Record<CustomerDetail['geocodePrecision'], string> = {
+  rooftop: 'Exact (from coordinates)',
+  zip: 'Approximate: ZIP code centre',
+  city: 'Approximate: city centre',
+  none: 'Not located',
+}
+
 function CustomerFacts({ customer }: { customer: CustomerDetail }) {
   const cityLine = [customer.city, [customer.state, customer.zip].filter(Boolean).join(' ')].filter(Boolean).join(', ')
   return (
@@ -143,6 +151,10 @@ function CustomerFacts({ customer }: { customer: CustomerDetail }) {
           {customer.address ? <span className="block">{customer.address}</span> : null}
           <span className="block">{cityLine || '—'}</span>
         </dd>
+      </div>
+      <div className="fact fact-wide">
+        <dt>Map position</dt>
+        <dd data-testid="geocode-precision">{geocodePrecisionLabels[customer.geocodePrecision]}</dd>
       </div>
     </dl>
   )
