@@ -84,3 +84,21 @@ describe('data out from the UI', () => {
     await expect.poll(() => dialog.count()).toBe(0)
   })
 })
+
+describe('API reference', () => {
+  it('renders the OpenAPI document offline at /api/docs', async () => {
+    const external: string[] = []
+    page.on('request', (request) => {
+      if (!request.url().startsWith(server.url) && !request.url().startsWith('data:')) external.push(request.url())
+    })
+    await page.goto(`${server.url}/api/docs`)
+    await page.locator('.swagger-ui .opblock').first().waitFor({ timeout: 30_000 })
+    await expect.poll(() => page.locator('.swagger-ui .opblock').count()).toBeGreaterThan(50)
+    const tags = await page.locator('.swagger-ui .opblock-tag').allTextContents()
+    for (const tag of ['exports', 'ogc', 'customers', 'territories']) {
+      expect(tags.some((t) => t.toLowerCase().startsWith(tag))).toBe(true)
+    }
+    await page.screenshot({ path: screenshotPath('api-docs.png') })
+    expect(external).toEqual([])
+  })
+})

@@ -42,6 +42,7 @@ const initScript = `window.ui = SwaggerUIBundle({
   withCredentials: true,
   persistAuthorization: true,
   tryItOutEnabled: false,
+  tagsSorter: 'alpha',
 });
 `
 
