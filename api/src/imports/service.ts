@@ -70,7 +70,7 @@ export function importBatchSize(kind: Db['kind']): number {
   return kind === 'pglite' ? 1000 : 5000
 }
 /** From this many rows a customer import defers the roll-up triggers and rebuilds them once at the end. */
-const bulkThreshold = 20_000
+const bulkThreshold = Number(process.env.MERIDIAN_IMPORT_BULK_ROWS || 20_000)
 const previewRows = 20
 
 function assertMayImport(user: CurrentUser): void {
