@@ -476,8 +476,9 @@ describe('external geocoder (GEOCODER_URL)', () => {
     })
     const cache = await sql<{ query: string }>`SELECT query FROM geocode_cache`.execute(ctx.app.db.kysely)
     expect(cache.rows.map((r) => r.query)).toEqual(['350 5th ave, new york, ny, 10001'])
-    // A second import asks the cache, not the server.
-    await importCsv(csv.replaceAll('GEO-', 'GEO2-'))
+    // A second import asks the cache, not the server (all or nothing: the cache is read inside its transaction).
+    const second = await importCsv(csv.replaceAll('GEO-', 'GEO2-'), { mode: 'all_or_nothing' })
+    expect(second.job).toMatchObject({ status: 'done', insertedRows: 3, geocoded: { rooftop: 2, zip: 1 } })
     expect(queries).toHaveLength(1)
     expect(Date.now() - started).toBeLessThan(20_000)
   })

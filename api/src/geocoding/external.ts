@@ -7,7 +7,10 @@ import type { Database } from '../db/schema.ts'
  * limit (GEOCODER_RATE_PER_SECOND, default 1, Nominatim's usage policy) and every answer, including "nothing
  * found", is kept in `geocode_cache` so the same address is never asked twice.
  */
-export type ExternalGeocoder = { lookup: (query: string) => Promise<{ lng: number; lat: number } | null> }
+/** `executor` runs the cache queries: pass the open transaction when there is one (PGlite has one connection). */
+export type ExternalGeocoder = {
+  lookup: (query: string, executor?: Kysely<Database>) => Promise<{ lng: number; lat: number } | null>
+}
 
 export function externalGeocoderFromEnv(db: Kysely<Database>): ExternalGeocoder | null {
   const base = process.env.GEOCODER_URL
@@ -26,10 +29,10 @@ export function createExternalGeocoder(db: Kysely<Database>, baseUrl: string, ra
     if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now))
   }
   return {
-    lookup: async (query) => {
+    lookup: async (query, executor = db) => {
       const key = query.trim().toLowerCase().replace(/\s+/g, ' ')
       const cachedRows = await sql<{ lng: number | null; lat: number | null }>`
-        SELECT lng, lat FROM geocode_cache WHERE query = ${key}`.execute(db)
+        SELECT lng, lat FROM geocode_cache WHERE query = ${key}`.execute(executor)
       const hit = cachedRows.rows[0]
       if (hit) return hit.lng !== null && hit.lat !== null ? { lng: hit.lng, lat: hit.lat } : null
       await waitForSlot()
@@ -52,7 +55,7 @@ export function createExternalGeocoder(db: Kysely<Database>, baseUrl: string, ra
         return null
       }
       await sql`INSERT INTO geocode_cache (query, lng, lat) VALUES (${key}, ${result?.lng ?? null}, ${result?.lat ?? null})
-                ON CONFLICT (query) DO NOTHING`.execute(db)
+                ON CONFLICT (query) DO NOTHING`.execute(executor)
       return result
     },
   }

@@ -645,7 +645,7 @@ async function runAllOrNothing(ctx: RunContext, counters: Counters): Promise<voi
       let lastLine = 0
       for await (const batch of readBatches(job, importBatchSize(db.kind))) {
         const { good, errors, raws } = prepareBatch(ctx, batch.rows)
-        await resolveExternal(ctx, good)
+        await resolveExternal(ctx, good, trx)
         const result = await applyRows(ctx, trx, good)
         const rejected = [...errors, ...result.errors.map((e) => ({ ...e, raw: raws.get(e.line) ?? '' }))]
         for (const error of rejected) if (kept.length < maxKeptErrors) kept.push(error)
@@ -687,12 +687,12 @@ function summary(c: Counters): string {
 }
 
 /** With GEOCODER_URL, rows with a street address (and no coordinates) are placed by the external geocoder. */
-async function resolveExternal(ctx: RunContext, rows: PreparedRow[]): Promise<void> {
+async function resolveExternal(ctx: RunContext, rows: PreparedRow[], executor?: Kysely<Database>): Promise<void> {
   if (!ctx.external) return
   for (const row of rows) {
     if (row.kind !== 'customers' || !row.address || row.location?.precision === 'rooftop') continue
     const query = [row.address, row.city, row.state, row.zip].filter(Boolean).join(', ')
-    const hit = await ctx.external.lookup(query)
+    const hit = await ctx.external.lookup(query, executor)
     if (hit) row.location = { lng: hit.lng, lat: hit.lat, precision: 'rooftop' }
   }
 }
