@@ -72,11 +72,18 @@ describe('importing customers from the browser', () => {
     await page.getByTestId('import-progress').waitFor()
     expect(page.url()).toMatch(/#import\/\d+$/)
     // A reload in the middle comes back to the same import and keeps following it.
-    await expect.poll(percentShown, { timeout: 60_000 }).toBeGreaterThan(0)
+    const jobId = Number(page.url().split('/').at(-1))
+    const jobState = async () => (await page.request.get(`${app.server.url}/api/imports/${jobId}`)).text()
+    await expect
+      .poll(percentShown, { timeout: 120_000, message: 'no progress shown' })
+      .toBeGreaterThan(0)
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}; job: ${await jobState()}`)
+      })
     const seenBeforeReload = await percentShown()
+    await page.screenshot({ path: screenshotPath('import-3-progress.png') })
     await page.reload({ waitUntil: 'domcontentloaded', timeout: 90_000 })
     await page.getByTestId('import-progress').waitFor()
-    await page.screenshot({ path: screenshotPath('import-3-progress.png') })
     expect(await percentShown()).toBeGreaterThanOrEqual(Math.min(seenBeforeReload, 99))
     await expect.poll(percentShown, { timeout: 120_000 }).toBe(100)
     await expect.poll(() => page.getByTestId('import-status').textContent()).toBe('Import finished')

@@ -575,6 +575,8 @@ async function runRowByRow(ctx: RunContext, counters: Counters): Promise<void> {
       await applyOneByOne(ctx, counters, good, errors, raws, batch)
     }
     current = await upcoming
+    // PGlite's SQL runs on this thread: give waiting requests (progress, pages) a turn between batches.
+    if (db.kind === 'pglite') await new Promise((resolve) => setTimeout(resolve, 25))
   }
   if (usedBulk) {
     await updateJobProgress(db.kysely, job.id, { ...counters, message: 'Rebuilding map roll-ups…' })
