@@ -1,5 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -7,6 +9,10 @@ import { rootDir } from '../../api/src/env.ts'
 import { useTestApp } from '../support/app.ts'
 
 const ctx = useTestApp()
+// Uploads of this file go to a temporary directory, removed afterwards.
+const uploadDir = mkdtempSync(path.join(tmpdir(), 'meridian-import-test-'))
+process.env.MERIDIAN_IMPORT_DIR = uploadDir
+afterAll(() => rmSync(uploadDir, { recursive: true, force: true }))
 const admin = 'admin@meridian.test'
 const fixtures = path.join(rootDir, 'tests', 'fixtures', 'imports')
 
@@ -190,6 +196,26 @@ describe('upload and preview', () => {
     expect(incomplete.body.error?.code).toBe('mapping_incomplete')
     const wrong = await start(body.job.id, { entity: 'customers', mapping: { name: 'nope', externalId: 'foo' } })
     expect(wrong.body.error?.code).toBe('unknown_column')
+  })
+
+  it('removes uploads nobody started within a day', async () => {
+    const { body } = await upload('external_id,name,zip\nOLD-1,Old,10001\n')
+    await sql`UPDATE import_job SET created_at = now() - interval '2 days' WHERE id = ${body.job.id}`.execute(
+      ctx.app.db.kysely,
+    )
+    await upload('external_id,name,zip\nNEW-1,New,10001\n')
+    const res = await ctx.app.request(`/api/imports/${body.job.id}/preview`, { as: admin })
+    expect(res.status).toBe(410)
+    const job = (await (await ctx.app.request(`/api/imports/${body.job.id}`, { as: admin })).json()) as { job: Job }
+    expect(job.job).toMatchObject({ status: 'failed', finished: true })
+    expect(
+      (
+        await start(body.job.id, {
+          entity: 'customers',
+          mapping: { externalId: 'external_id', name: 'name', zip: 'zip' },
+        })
+      ).status,
+    ).toBe(409)
   })
 
   it('forbids marketers', async () => {

@@ -136,6 +136,16 @@ export async function updateJobProgress(db: Q, id: number, p: JobProgress): Prom
     WHERE id = ${id}`.execute(db)
 }
 
+/** Files of uploads nobody started within a day; the caller deletes them (the job rows stay as history). */
+export async function claimStaleUploads(db: Q): Promise<string[]> {
+  const { rows } = await sql<{ filePath: string }>`
+    UPDATE import_job SET status = 'failed', message = 'Never started; the uploaded file was removed after a day.',
+      finished_at = now(), updated_at = now()
+    WHERE status = 'uploaded' AND created_at < now() - interval '1 day'
+    RETURNING file_path AS "filePath"`.execute(db)
+  return rows.map((r) => r.filePath)
+}
+
 export async function insertRowErrors(db: Q, jobId: number, errors: (RowError & { raw: string })[]): Promise<void> {
   for (let start = 0; start < errors.length; start += 5000) {
     const part = errors.slice(start, start + 5000)

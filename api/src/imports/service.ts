@@ -29,6 +29,7 @@ import {
   activeAlignmentUnits,
   type CustomerMatch,
   type CustomerWriteRow,
+  claimStaleUploads,
   countiesAt,
   customersByExternalId,
   ensureGeodataStatistics,
@@ -136,6 +137,8 @@ export async function receiveUpload(
     throw error
   }
   const scan = scanner.finish()
+  // Uploads never started are not kept forever.
+  for (const stale of await claimStaleUploads(db)) await unlink(stale).catch(() => {})
   try {
     if (scan.bytes === 0) throw new AppError(400, 'empty_file', 'The file is empty.')
     const analysis = analyseSample(scan.sample, scan.encoding, scan.bytes <= sampleBytes)
