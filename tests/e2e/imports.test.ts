@@ -97,6 +97,11 @@ describe('importing customers from the browser', () => {
     expect(await page.getByTestId('import-history').textContent()).toContain('bakeries.csv')
     await page.screenshot({ path: screenshotPath('import-4-done.png') })
 
+    // Import in the top bar starts over, even with this import open.
+    await page.getByTestId('nav-import').click()
+    await page.getByTestId('import-drop').waitFor()
+    expect(new URL(page.url()).hash).toBe('#import')
+
     // The new customers are on the map: search one, open it, the map centres on it, the panel says how it was placed.
     await page.getByTestId('nav-customers').click()
     await page.getByTestId('map').waitFor()

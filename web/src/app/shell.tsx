@@ -82,15 +82,18 @@ export function Shell({ user }: { user: User }) {
     window.addEventListener('hashchange', onHashChange)
     return () => window.removeEventListener('hashchange', onHashChange)
   }, [])
+  // Choosing Import in the top bar starts a fresh import even when one is open (#import/<id>).
+  const [importVisit, setImportVisit] = useState(0)
   const navigate = useCallback((next: AppView) => {
     setView(next)
+    if (next === 'import') setImportVisit((n) => n + 1)
     window.history.replaceState(null, '', next === 'customers' ? window.location.pathname : `#${next}`)
   }, [])
   return (
     <div className="app">
       <TopBar user={user} view={view} onNavigate={navigate} />
       {view === 'import' && user.role !== 'marketer' ? (
-        <ImportsView ownOnly={user.role === 'rep'} />
+        <ImportsView key={importVisit} ownOnly={user.role === 'rep'} />
       ) : view === 'visits' && user.role !== 'marketer' ? (
         <VisitsView user={user} />
       ) : view === 'territories' ? (
